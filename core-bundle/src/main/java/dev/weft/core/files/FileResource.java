@@ -1,0 +1,240 @@
+package dev.weft.core.files;
+
+import dev.weft.core.api.ErrorPage;
+import dev.weft.core.api.Processor;
+import dev.weft.core.api.Request;
+import dev.weft.core.api.Resource;
+import dev.weft.core.api.UnsupportedMethod;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
+import org.eclipse.jetty.http.DateGenerator;
+import org.eclipse.jetty.http.DateParser;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A file or directory on disk (Twisted's {@code static.File}). Children are the directory's
+ * entries; {@code ""} is the first index file or a listing. Files are served with their type,
+ * {@code Last-Modified}, {@code ETag}, ranges and conditional requests, streamed from disk.
+ * Nothing outside the served root is ever reached: {@code ..}, separators and NUL inside a
+ * segment are not found, and symlinks that lead out are refused unless allowed.
+ */
+public final class FileResource implements Resource {
+    private static final Logger LOG = LoggerFactory.getLogger(FileResource.class);
+    private static final List<String> ALLOWED = List.of("GET", "HEAD");
+    private static final ErrorPage FILE_NOT_FOUND = ErrorPage.notFound("File not found.");
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Path root;
+    private final Path path;
+    private final FileOptions options;
+
+    /** Serves the tree under {@code root}. */
+    public FileResource(Path root, FileOptions options) throws IOException {
+        this(root.toRealPath(), root.toRealPath(), options);
+    }
+
+    private FileResource(Path root, Path path, FileOptions options) {
+        this.root = root;
+        this.path = path;
+        this.options = options;
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    @Override
+    public Resource getChildWithDefault(String segment, Request request) {
+        if (!Files.isDirectory(path)) return FILE_NOT_FOUND;
+        if (segment.isEmpty()) {
+            for (String index : options.indexNames()) {
+                Path candidate = path.resolve(index);
+                if (Files.isRegularFile(candidate)) return childFor(candidate);
+            }
+            return new DirectoryLister(path, options);
+        }
+        if (segment.equals(".")) return this;
+        if (!isPlainName(segment)) {
+            LOG.info("404 for unsafe path segment {} in {}", segment, request);
+            return FILE_NOT_FOUND;
+        }
+        Path child = path.resolve(segment);
+        if (!Files.exists(child, LinkOption.NOFOLLOW_LINKS)) {
+            child = withIgnoredExtension(segment);
+            if (child == null) return FILE_NOT_FOUND;
+        }
+        return childFor(child);
+    }
+
+    /** A name that stays in this directory: not {@code ..}, no separator, no NUL. */
+    private static boolean isPlainName(String segment) {
+        return !segment.equals("..") && segment.indexOf('/') < 0 && segment.indexOf('\\') < 0 && segment.indexOf('\0') < 0;
+    }
+
+    /** {@code ignoreExt}: {@code foo} finds {@code foo.EXT} for the configured extensions in order. */
+    private Path withIgnoredExtension(String segment) {
+        for (String ext : options.ignoredExts()) {
+            if (ext.equals("*")) {
+                try (Stream<Path> entries = Files.list(path)) {
+                    Path found = entries.filter(p -> p.getFileName().toString().startsWith(segment + "."))
+                            .sorted().findFirst().orElse(null);
+                    if (found != null) return found;
+                } catch (IOException e) {
+                    return null;
+                }
+            } else {
+                Path candidate = path.resolve(segment + ext);
+                if (Files.exists(candidate, LinkOption.NOFOLLOW_LINKS)) return candidate;
+            }
+        }
+        return null;
+    }
+
+    /** The resource for an existing entry: refused if it escapes the root, else processed or a file. */
+    private Resource childFor(Path child) {
+        if (!options.followSymlinks() && Files.isSymbolicLink(child)) {
+            try {
+                if (!child.toRealPath().startsWith(root)) {
+                    LOG.info("403 for {}: a symlink out of the served root {}", child, root);
+                    return ErrorPage.forbidden();
+                }
+            } catch (IOException e) {
+                return FILE_NOT_FOUND;
+            }
+        }
+        String name = child.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String spec = dot < 0 ? null : options.processors().get(name.substring(dot));
+        if (spec != null && Files.isRegularFile(child)) return process(child, name.substring(dot), spec);
+        return new FileResource(root, child, options);
+    }
+
+    private Resource process(Path file, String ext, String spec) {
+        int colon = spec.indexOf(':');
+        String name = colon < 0 ? spec : spec.substring(0, colon);
+        Processor processor = options.processorLookup().apply(name);
+        if (processor == null) {
+            LOG.warn("503 for {}: files ending in {} go to the processor '{}', which is not installed", file, ext, name);
+            return new ErrorPage(503, "Service Unavailable",
+                    "Files ending in " + ext + " are run by the '" + name + "' processor, which is not installed.");
+        }
+        return processor.process(file, colon < 0 ? "" : spec.substring(colon + 1));
+    }
+
+    @Override
+    public void render(Request request) throws IOException {
+        if (!ALLOWED.contains(request.getMethod())) throw new UnsupportedMethod(ALLOWED);
+        BasicFileAttributes attrs;
+        try {
+            attrs = Files.readAttributes(path, BasicFileAttributes.class);
+        } catch (NoSuchFileException e) {
+            FILE_NOT_FOUND.render(request);
+            return;
+        }
+        if (attrs.isDirectory()) {
+            String query = request.getQueryString();
+            request.redirect(301, request.prePathURL() + "/" + (query == null ? "" : "?" + query));
+            return;
+        }
+        if (!attrs.isRegularFile() || !Files.isReadable(path)) {
+            LOG.info("403 for {}: not a readable file", path);
+            request.setHeader("Accept-Ranges", "bytes");
+            ErrorPage.forbidden().render(request);
+            return;
+        }
+        long size = attrs.size();
+        long modified = attrs.lastModifiedTime().toMillis() / 1000 * 1000;
+        String etag = "\"" + Long.toHexString(size) + "-" + Long.toHexString(attrs.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS)) + "\"";
+        String lastModified = DateGenerator.formatDate(modified);
+        String[] type = options.mimeTypes().typeAndEncoding(path.getFileName().toString());
+
+        request.setHeader("Accept-Ranges", "bytes");
+        request.setHeader("Last-Modified", lastModified);
+        request.setHeader("ETag", etag);
+        request.setHeader("Content-Type", type[0]);
+        if (type[1] != null) request.setHeader("Content-Encoding", type[1]);
+
+        if (notModified(request, etag, modified)) {
+            request.setResponseCode(304);
+            request.setHeader("Content-Type", null);
+            request.setHeader("Content-Encoding", null);
+            request.finish();
+            return;
+        }
+        String range = request.getHeader("Range");
+        List<ByteRanges.Range> ranges = range == null || !rangeApplies(request, etag, lastModified) ? null : ByteRanges.parse(range, size);
+        if (ranges == null) {
+            FileBody.send(request, path, List.of(FileBody.Piece.region(0, size)));
+        } else if (ranges.isEmpty()) {
+            request.setResponseCode(416);
+            request.setHeader("Content-Range", "bytes */" + size);
+            request.finish(new byte[0]);
+        } else if (ranges.size() == 1) {
+            ByteRanges.Range r = ranges.get(0);
+            request.setResponseCode(206);
+            request.setHeader("Content-Range", r.contentRange(size));
+            FileBody.send(request, path, List.of(FileBody.Piece.region(r.first(), r.length())));
+        } else {
+            sendMultipart(request, ranges, size, type[0]);
+        }
+    }
+
+    /** If-None-Match wins over If-Modified-Since (RFC 9110 13.2.2). */
+    private static boolean notModified(Request request, String etag, long modified) {
+        String inm = request.getHeader("If-None-Match");
+        if (inm != null) {
+            for (String tag : inm.split(",")) {
+                String t = tag.trim();
+                if (t.equals("*") || t.equals(etag) || t.equals("W/" + etag)) return true;
+            }
+            return false;
+        }
+        String ims = request.getHeader("If-Modified-Since");
+        if (ims == null) return false;
+        long since = DateParser.parseDate(ims);
+        return since >= 0 && since >= modified;
+    }
+
+    /** If-Range: serve the range only if the representation is the one the client has. */
+    private static boolean rangeApplies(Request request, String etag, String lastModified) {
+        String ifRange = request.getHeader("If-Range");
+        if (ifRange == null) return true;
+        String v = ifRange.trim();
+        return v.startsWith("\"") ? v.equals(etag) : v.equals(lastModified);
+    }
+
+    private void sendMultipart(Request request, List<ByteRanges.Range> ranges, long size, String type) throws IOException {
+        byte[] b = new byte[12];
+        RANDOM.nextBytes(b);
+        String boundary = HexFormat.of().formatHex(b);
+        List<FileBody.Piece> pieces = new ArrayList<>();
+        for (ByteRanges.Range r : ranges) {
+            pieces.add(FileBody.Piece.of(ascii("\r\n--" + boundary + "\r\nContent-Type: " + type + "\r\nContent-Range: " + r.contentRange(size) + "\r\n\r\n")));
+            pieces.add(FileBody.Piece.region(r.first(), r.length()));
+        }
+        pieces.add(FileBody.Piece.of(ascii("\r\n--" + boundary + "--\r\n")));
+        request.setResponseCode(206);
+        request.setHeader("Content-Type", "multipart/byteranges; boundary=" + boundary);
+        request.setHeader("Content-Encoding", null);
+        FileBody.send(request, path, pieces);
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    @Override
+    public String toString() {
+        return "File[" + path + "]";
+    }
+}

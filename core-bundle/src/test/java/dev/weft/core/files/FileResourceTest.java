@@ -1,0 +1,368 @@
+package dev.weft.core.files;
+
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assume.assumeFalse;
+
+import dev.weft.core.api.Processor;
+import dev.weft.core.api.Request;
+import dev.weft.core.api.Resource;
+import dev.weft.core.site.SiteRule;
+import dev.weft.testkit.Http;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.ClassRule;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.RuleChain;
+import org.junit.rules.TemporaryFolder;
+import org.junit.rules.TestRule;
+
+/** Static files, each rule of twisted-behaviors.md section 2 (and this project's fixes) a test. */
+public class FileResourceTest {
+    static final String HUNDRED = "0123456789".repeat(10);
+
+    /** Renders which file it was given, to show processors apply. */
+    static final Processor SHOUT = (file, arg) -> new Resource.Abstract() {
+        @Override
+        protected void renderGet(Request r) {
+            r.finish(("processed " + file.getFileName() + " arg=" + arg).getBytes(StandardCharsets.UTF_8));
+        }
+    };
+
+    static final TemporaryFolder tmp = new TemporaryFolder();
+    static Path www;
+    static Path outside;
+
+    static Path write(String name, String text) throws Exception {
+        Path p = www.resolve(name);
+        Files.createDirectories(p.getParent());
+        Files.writeString(p, text);
+        return p;
+    }
+
+    static Resource root() throws Exception {
+        www = tmp.newFolder("www").toPath();
+        outside = tmp.newFolder("outside").toPath();
+        Files.writeString(outside.resolve("secret.txt"), "outside the root");
+        write("hello.txt", HUNDRED);
+        write("README", "readme");
+        write("page.html", "<p>page</p>");
+        write("style.css", "p {}");
+        write("k.java", "class K {}");
+        write("a.unknownext", "?");
+        write("list/.hidden", "h");
+        write("list/README", "r");
+        write("list/a&b<c>.txt", "amp");
+        write("list/sp ace.html", "space");
+        write("list/data.tar.gz", "tgz");
+        write("list/x.gz", "xgz");
+        write("list/big.bin", "x".repeat(1536));
+        Files.createDirectories(www.resolve("list/dir2"));
+        Files.createSymbolicLink(www.resolve("list/broken"), www.resolve("nowhere"));
+        write("idx/index", "bare index");
+        write("idx/index.html", "index.html");
+        write("idx2/index.htm", "htm");
+        write("sub/index.html", "<p>sub index</p>");
+        write("doc.txt", "doc text");
+        write("run.shout", "script");
+        write("run.nope", "script");
+        Files.createSymbolicLink(www.resolve("out.txt"), outside.resolve("secret.txt"));
+        Files.createSymbolicLink(www.resolve("in.txt"), www.resolve("hello.txt"));
+        Files.createSymbolicLink(www.resolve("outdir"), outside);
+        byte[] big = new byte[10 * 1024 * 1024 + 17];
+        new Random(1).nextBytes(big);
+        Files.write(www.resolve("big.bin"), big);
+        FileOptions options = new FileOptions(FileOptions.DEFAULT_INDEX_NAMES, List.of(".txt"),
+                new MimeTable(Map.of(".md", "text/markdown"), "text/html"),
+                Map.of(".shout", "shout:loud", ".nope", "absent"), name -> name.equals("shout") ? SHOUT : null, false);
+        return new FileResource(www, options);
+    }
+
+    static SiteRule site = new SiteRule(() -> root());
+
+    @ClassRule
+    public static TestRule chain = RuleChain.outerRule(tmp).around(site);
+
+    Http http() {
+        return site.http();
+    }
+
+    @Test
+    public void servesAFileWithTypeLengthAndValidators() throws Exception {
+        Http.Response r = http().get("/hello.txt");
+        assertEquals(200, r.status);
+        assertEquals(HUNDRED, r.text());
+        assertEquals("text/plain", r.header("Content-Type"));
+        assertEquals("100", r.header("Content-Length"));
+        assertEquals("bytes", r.header("Accept-Ranges"));
+        assertTrue(r.header("Last-Modified").endsWith(" GMT"));
+        assertTrue(r.header("ETag").matches("\"[0-9a-f]+-[0-9a-f]+\""));
+    }
+
+    @Test
+    public void contentTypesComeFromTheTableWithTwistedsAdditionsAndADefault() throws Exception {
+        assertEquals("text/html", http().get("/README").header("Content-Type"));
+        assertEquals("text/css", http().get("/style.css").header("Content-Type"));
+        assertEquals("text/plain", http().get("/k.java").header("Content-Type"));
+        assertEquals("text/html", http().get("/a.unknownext").header("Content-Type"));
+        Http.Response gz = http().get("/list/data.tar.gz");
+        assertEquals("application/x-tar", gz.header("Content-Type"));
+        assertEquals("gzip", gz.header("Content-Encoding"));
+        assertEquals("text/html", http().get("/list/x.gz").header("Content-Type"));
+    }
+
+    @Test
+    public void mimeOverridesWin() throws Exception {
+        write("notes.md", "# notes");
+        assertEquals("text/markdown", http().get("/notes.md").header("Content-Type"));
+    }
+
+    @Test
+    public void headHasTheHeadersAndNoBody() throws Exception {
+        Http.Response r = http().send("HEAD", "/hello.txt", null);
+        assertEquals(200, r.status);
+        assertEquals("100", r.header("Content-Length"));
+        assertEquals("text/plain", r.header("Content-Type"));
+        assertEquals(0, r.body.length);
+    }
+
+    @Test
+    public void otherMethodsAre405() throws Exception {
+        Http.Response r = http().send("POST", "/hello.txt", new byte[0]);
+        assertEquals(405, r.status);
+        assertEquals("GET, HEAD", r.header("Allow"));
+        assertEquals(405, http().send("DELETE", "/list/", null).status);
+    }
+
+    @Test
+    public void aDirectoryWithoutItsSlashRedirectsPermanentlyToAnAbsoluteUrl() throws Exception {
+        Http.Response r = http().get("/list?x=1", "Host: example.com");
+        assertEquals(301, r.status);
+        assertEquals("http://example.com:" + site.server.port() + "/list/?x=1", r.header("Location"));
+        assertEquals(301, http().send("HEAD", "/sub", null).status);
+    }
+
+    @Test
+    public void indexNamesAreTriedInOrder() throws Exception {
+        assertEquals("bare index", http().get("/idx/").text());
+        assertEquals("htm", http().get("/idx2/").text());
+        assertEquals("<p>sub index</p>", http().get("/sub/").text());
+    }
+
+    @Test
+    public void aDirectoryWithoutIndexIsListedEscapedAndSorted() throws Exception {
+        Http.Response r = http().get("/list/");
+        assertEquals(200, r.status);
+        assertEquals("text/html; charset=utf-8", r.header("Content-Type"));
+        String html = r.text();
+        assertTrue(html.contains("<title>Directory listing for /list/</title>"));
+        int dir = html.indexOf("href=\"dir2/\">dir2/</a>");
+        int hidden = html.indexOf("href=\".hidden\"");
+        int readme = html.indexOf("href=\"README\"");
+        int amp = html.indexOf("<a href=\"a%26b%3Cc%3E.txt\">a&amp;b&lt;c&gt;.txt</a>");
+        int space = html.indexOf("href=\"sp%20ace.html\"");
+        assertTrue(html, dir > 0 && dir < hidden && hidden < readme && readme < amp && amp < space);
+        assertTrue(html.contains("<td>[Directory]</td>"));
+        assertTrue(html.contains("<td>1K</td><td>[application/octet-stream]</td>"));
+        assertTrue(html.contains("<td>[application/x-tar]</td><td>[gzip]</td>"));
+        assertFalse("broken symlinks are skipped", html.contains("broken"));
+        assertTrue(html.contains("<tr class=\"odd\"><td><a href=\"dir2/\">"));
+    }
+
+    @Test
+    public void aListingTitleIsEscaped() throws Exception {
+        write("<b>/x", "x");
+        String html = http().get("/%3Cb%3E/").text();
+        assertTrue(html, html.contains("<title>Directory listing for /&lt;b&gt;/</title>"));
+    }
+
+    @Test
+    public void ignoredExtensionsFindTheFileWithIt() throws Exception {
+        assertEquals("doc text", http().get("/doc").text());
+        assertEquals(404, http().get("/doc.html").status);
+    }
+
+    @Test
+    public void processorsRunFilesByExtension() throws Exception {
+        assertEquals("processed run.shout arg=loud", http().get("/run.shout").text());
+    }
+
+    @Test
+    public void aProcessorNotInstalledIs503NotTheSource() throws Exception {
+        Http.Response r = http().get("/run.nope");
+        assertEquals(503, r.status);
+        assertFalse(r.text().contains("script"));
+        assertTrue(r.text().contains("absent"));
+    }
+
+    @Test
+    public void missingFilesAre404() throws Exception {
+        Http.Response r = http().get("/nope.txt");
+        assertEquals(404, r.status);
+        assertTrue(r.text().contains("File not found."));
+        assertEquals(404, http().get("/hello.txt/x").status);
+    }
+
+    @Test
+    public void nothingOutsideTheRootIsReachable() throws Exception {
+        String[] attacks = {
+            "/list/../../outside/secret.txt", "/..", "/../outside/secret.txt", "/%2e%2e/outside/secret.txt",
+            "/list/%2e%2e/%2e%2e/outside/secret.txt", "/list/..%2f..%2foutside%2fsecret.txt", "/%252e%252e/outside/secret.txt",
+            "/..%5c..%5coutside%5csecret.txt", "/list/..\\..\\outside\\secret.txt", "/hello.txt%00.html", "/%00", "/list%2f..%2f..%2foutside/secret.txt",
+        };
+        for (String path : attacks) {
+            Http.Response r = http().get(path);
+            assertTrue(path + " -> " + r.status, r.status == 404 || r.status == 403 || r.status == 400);
+            assertFalse(path, r.text().contains("outside the root"));
+        }
+    }
+
+    @Test
+    public void dotIsTheSameDirectory() throws Exception {
+        assertEquals(HUNDRED, http().get("/./hello.txt").text());
+    }
+
+    @Test
+    public void symlinksOutOfTheRootAreRefused() throws Exception {
+        Http.Response r = http().get("/out.txt");
+        assertEquals(403, r.status);
+        assertFalse(r.text().contains("outside the root"));
+        assertEquals(403, http().get("/outdir/secret.txt").status);
+        assertEquals(HUNDRED, http().get("/in.txt").text());
+    }
+
+    @Test
+    public void symlinksOutOfTheRootAreServedWhenAllowed() throws Throwable {
+        FileOptions follow = new FileOptions(FileOptions.DEFAULT_INDEX_NAMES, List.of(), MimeTable.defaults(), Map.of(), n -> null, true);
+        try (var s = SiteRule.running(new FileResource(www, follow))) {
+            assertEquals("outside the root", s.http().get("/out.txt").text());
+        }
+    }
+
+    @Test
+    public void unreadableFilesAre403() throws Exception {
+        assumeFalse("root reads everything", "root".equals(System.getProperty("user.name")));
+        Path secret = write("secret.txt", "s");
+        Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("---------"));
+        assertEquals(403, http().get("/secret.txt").status);
+    }
+
+    @Test
+    public void specialFilesAre403() throws Exception {
+        Path fifo = www.resolve("fifo");
+        new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor();
+        assertEquals(403, http().get("/fifo").status);
+    }
+
+    @Test
+    public void oneRangeIs206() throws Exception {
+        Http.Response r = http().get("/hello.txt", "Range: bytes=0-9");
+        assertEquals(206, r.status);
+        assertEquals("bytes 0-9/100", r.header("Content-Range"));
+        assertEquals("10", r.header("Content-Length"));
+        assertEquals("0123456789", r.text());
+        Http.Response tail = http().get("/hello.txt", "Range: bytes=95-200");
+        assertEquals("bytes 95-99/100", tail.header("Content-Range"));
+        assertEquals("56789", tail.text());
+        assertEquals("bytes 95-99/100", http().get("/hello.txt", "Range: bytes=-5").header("Content-Range"));
+    }
+
+    @Test
+    public void aSuffixLongerThanTheFileIsTheWholeFile() throws Exception {
+        Http.Response r = http().get("/hello.txt", "Range: bytes=-200");
+        assertEquals(206, r.status);
+        assertEquals("bytes 0-99/100", r.header("Content-Range"));
+        assertEquals(HUNDRED, r.text());
+    }
+
+    @Test
+    public void unsatisfiableRangesAre416() throws Exception {
+        for (String range : new String[] {"bytes=200-", "bytes=100-", "bytes=-0", "bytes=200-300,400-"}) {
+            Http.Response r = http().get("/hello.txt", "Range: " + range);
+            assertEquals(range, 416, r.status);
+            assertEquals("bytes */100", r.header("Content-Range"));
+        }
+    }
+
+    @Test
+    public void invalidRangesAreIgnored() throws Exception {
+        for (String range : new String[] {"bytes=5-2", "items=0-1", "bytes=a-b", "bytes=1"}) {
+            Http.Response r = http().get("/hello.txt", "Range: " + range);
+            assertEquals(range, 200, r.status);
+            assertEquals(100, r.body.length);
+        }
+    }
+
+    @Test
+    public void severalRangesAreMultipart() throws Exception {
+        Http.Response r = http().get("/hello.txt", "Range: bytes=0-1,10-12,500-600");
+        assertEquals(206, r.status);
+        String type = r.header("Content-Type");
+        assertTrue(type, type.startsWith("multipart/byteranges; boundary="));
+        String boundary = type.substring(type.indexOf('=') + 1);
+        assertEquals(String.valueOf(r.body.length), r.header("Content-Length"));
+        assertEquals("\r\n--" + boundary + "\r\nContent-Type: text/plain\r\nContent-Range: bytes 0-1/100\r\n\r\n01"
+                + "\r\n--" + boundary + "\r\nContent-Type: text/plain\r\nContent-Range: bytes 10-12/100\r\n\r\n012"
+                + "\r\n--" + boundary + "--\r\n", r.text());
+    }
+
+    @Test
+    public void ifModifiedSinceGives304() throws Exception {
+        Http.Response first = http().get("/hello.txt");
+        Http.Response again = http().get("/hello.txt", "If-Modified-Since: " + first.header("Last-Modified"));
+        assertEquals(304, again.status);
+        assertEquals(0, again.body.length);
+        assertEquals(first.header("ETag"), again.header("ETag"));
+        assertEquals(200, http().get("/hello.txt", "If-Modified-Since: Mon, 01 Jan 1990 00:00:00 GMT").status);
+        assertEquals(200, http().get("/hello.txt", "If-Modified-Since: garbage").status);
+    }
+
+    @Test
+    public void ifNoneMatchGives304AndWinsOverTheDate() throws Exception {
+        String etag = http().get("/hello.txt").header("ETag");
+        assertEquals(304, http().get("/hello.txt", "If-None-Match: \"other\", " + etag).status);
+        assertEquals(304, http().get("/hello.txt", "If-None-Match: *").status);
+        assertEquals(200, http().get("/hello.txt", "If-None-Match: \"other\"", "If-Modified-Since: Fri, 01 Jan 2100 00:00:00 GMT").status);
+    }
+
+    @Test
+    public void aChangedFileGetsANewEtag() throws Exception {
+        Path p = write("changing.txt", "one");
+        Files.setLastModifiedTime(p, FileTime.fromMillis(1_000_000_000_000L));
+        String before = http().get("/changing.txt").header("ETag");
+        Files.writeString(p, "two");
+        Files.setLastModifiedTime(p, FileTime.fromMillis(1_000_000_001_000L));
+        Http.Response r = http().get("/changing.txt", "If-None-Match: " + before);
+        assertEquals(200, r.status);
+        assertEquals("two", r.text());
+    }
+
+    @Test
+    public void ifRangeServesTheRangeOnlyForTheSameRepresentation() throws Exception {
+        String etag = http().get("/hello.txt").header("ETag");
+        assertEquals(206, http().get("/hello.txt", "Range: bytes=0-1", "If-Range: " + etag).status);
+        assertEquals(200, http().get("/hello.txt", "Range: bytes=0-1", "If-Range: \"stale\"").status);
+    }
+
+    @Test
+    public void largeFilesStreamWhole() throws Exception {
+        Http.Response r = http().get("/big.bin");
+        assertEquals(200, r.status);
+        assertEquals(String.valueOf(Files.size(www.resolve("big.bin"))), r.header("Content-Length"));
+        assertArrayEquals(Files.readAllBytes(www.resolve("big.bin")), r.body);
+        Http.Response part = http().get("/big.bin", "Range: bytes=100000-7000000");
+        byte[] all = Files.readAllBytes(www.resolve("big.bin"));
+        assertArrayEquals(java.util.Arrays.copyOfRange(all, 100000, 7000001), part.body);
+        assertNull(part.header("Transfer-Encoding"));
+    }
+}
