@@ -52,7 +52,7 @@ final class Forms {
                     args.computeIfAbsent(part.getName(), k -> new ArrayList<>()).add(part.getContentAsString(StandardCharsets.UTF_8));
                 } else {
                     String contentType = part.getHeaders().get("Content-Type");
-                    byte[] bytes = org.eclipse.jetty.util.BufferUtil.toArray(Content.Source.asByteBuffer(part.newContentSource()));
+                    byte[] bytes = org.eclipse.jetty.util.BufferUtil.toArray(Content.Source.asByteBuffer(part.createContentSource()));
                     uploads.add(new Upload(part.getName(), part.getFileName(), contentType, bytes));
                 }
             }

@@ -116,6 +116,7 @@ final class SiteRequest implements Request {
     /** Called with trusted forwarded context (from a proxy or a subscription). */
     void forwardedClient(String ip) {
         this.clientIP = ip;
+        jetty.setAttribute(AccessLog.CLIENT, ip);
         this.clientAddress = InetSocketAddress.createUnresolved(ip, 0);
     }
 

@@ -11,7 +11,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.jetty.http.UriCompliance;
-import org.eclipse.jetty.server.CustomRequestLog;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnector;
@@ -77,7 +76,9 @@ public final class WebServer {
         }
         s.setHandler(new GracefulHandler(site));
         s.setStopTimeout(stopTimeoutMillis);
-        s.setRequestLog(new CustomRequestLog(accessLog == null ? new Slf4jRequestLogWriter() : fileWriter(), CustomRequestLog.EXTENDED_NCSA_FORMAT));
+        Slf4jRequestLogWriter viaSlf4j = new Slf4jRequestLogWriter();
+        viaSlf4j.setLoggerName("dev.weft.access");
+        s.setRequestLog(new AccessLog(accessLog == null ? viaSlf4j : fileWriter()));
         try {
             s.start();
         } catch (Exception e) {
