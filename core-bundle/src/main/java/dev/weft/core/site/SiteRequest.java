@@ -307,30 +307,33 @@ final class SiteRequest implements Request {
 
     // ---- the response
 
+    // Headers and status belong to the resource until the first write or finish takes them
+    // (prepared); after that the writer thread commits them, so later changes are ignored.
+
     @Override
-    public void setResponseCode(int code) {
-        if (!response.isCommitted()) response.setStatus(code);
+    public synchronized void setResponseCode(int code) {
+        if (!prepared) response.setStatus(code);
     }
 
     @Override
-    public int getResponseCode() {
+    public synchronized int getResponseCode() {
         return response.getStatus();
     }
 
     @Override
-    public void setHeader(String name, String value) {
-        if (response.isCommitted()) return;
+    public synchronized void setHeader(String name, String value) {
+        if (prepared) return;
         if (value == null) response.getHeaders().remove(name);
         else response.getHeaders().put(name, value);
     }
 
     @Override
-    public void addHeader(String name, String value) {
-        if (!response.isCommitted()) response.getHeaders().add(name, value);
+    public synchronized void addHeader(String name, String value) {
+        if (!prepared) response.getHeaders().add(name, value);
     }
 
     @Override
-    public String getResponseHeader(String name) {
+    public synchronized String getResponseHeader(String name) {
         String value = null;
         for (HttpField f : response.getHeaders()) if (f.is(name)) value = f.getValue();
         return value;
@@ -358,7 +361,9 @@ final class SiteRequest implements Request {
 
     @Override
     public void finish(byte[] body) {
-        if (!response.isCommitted()) response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        synchronized (this) {
+            if (!prepared) response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        }
         enqueue(ByteBuffer.wrap(body), true);
     }
 
