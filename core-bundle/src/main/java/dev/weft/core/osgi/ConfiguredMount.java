@@ -49,6 +49,7 @@ public final class ConfiguredMount {
     @Deactivate
     synchronized void deactivate() {
         active = false;
+        using = null; // DS unbinds the type after this; that is not the type leaving
         mounts.table().remove(path);
     }
 
@@ -63,7 +64,7 @@ public final class ConfiguredMount {
 
     synchronized void unbindType(ServiceReference<ResourceType> ref, ResourceType type) {
         bound.remove(ref);
-        if (!ref.equals(using)) return;
+        if (!active || !ref.equals(using)) return;
         using = null;
         LOG.info("resource type '{}' left; {} waits for it", typeName, path);
         mounts.typeLeft(path, ref.getBundle(), notInstalled());
