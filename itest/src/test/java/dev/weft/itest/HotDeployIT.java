@@ -1,0 +1,83 @@
+package dev.weft.itest;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import dev.weft.itest.fixture.TestBundles;
+import dev.weft.testkit.Await;
+import dev.weft.testkit.WeftProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/** Bundles dropped into deploy/ of a running weft: installed, updated, removed, and kept over a restart. */
+public class HotDeployIT {
+    @Rule public TemporaryFolder tmp = new TemporaryFolder();
+
+    @Test
+    public void dropReplaceAndDeleteAJar() throws Exception {
+        Path jars = tmp.newFolder("jars").toPath();
+        Path v1 = TestBundles.greeter(jars, "1.0.0", "hello v1", "/hello");
+        Path v2 = TestBundles.greeter(jars, "2.0.0", "hello v2", "/hello");
+        try (WeftProcess weft = WeftProcess.start(tmp.newFolder("home").toPath(), "web", "--port", "0")) {
+            assertEquals(404, weft.http().get("/hello").status);
+
+            long dropped = System.nanoTime();
+            weft.deploy(v1, "greeter.jar");
+            awaitBody(weft, "/hello", "hello v1\n");
+            long ms = (System.nanoTime() - dropped) / 1_000_000;
+            System.out.println("hot deploy: jar in deploy/ -> 200 in " + ms + " ms");
+            assertTrue("served within 1 s of the drop, took " + ms + " ms", ms < 1000);
+
+            weft.deploy(v2, "greeter.jar");
+            awaitBody(weft, "/hello", "hello v2\n");
+            assertTrue(weft.shell("lb").contains("dev.weft.itest.greeter") || weft.shell("lb -s").contains("dev.weft.itest.greeter"));
+
+            weft.undeploy("greeter.jar");
+            awaitStatus(weft, "/hello", 404);
+        }
+    }
+
+    @Test
+    public void aBrokenJarIsLoggedAndEverythingElseKeepsServing() throws Exception {
+        Path jars = tmp.newFolder("jars").toPath();
+        Path broken = Files.write(jars.resolve("broken.jar"), "this is not a zip file".getBytes());
+        try (WeftProcess weft = WeftProcess.start(tmp.newFolder("home").toPath(), "web", "--port", "0")) {
+            weft.deploy(broken);
+            Await.until(Duration.ofSeconds(5), "a log line about broken.jar",
+                    () -> weft.output().contains("deploy/broken.jar is not a bundle (not a readable jar"));
+            assertEquals(200, weft.http().get("/").status);
+            Path good = TestBundles.greeter(jars, "1.0.0", "still works", "/ok");
+            weft.deploy(good);
+            awaitBody(weft, "/ok", "still works\n");
+        }
+    }
+
+    @Test
+    public void deployedBundlesSurviveARestart() throws Exception {
+        Path home = tmp.newFolder("home").toPath();
+        Path jar = TestBundles.greeter(tmp.newFolder("jars").toPath(), "1.0.0", "persistent", "/p");
+        try (WeftProcess weft = WeftProcess.start(home, "web", "--port", "0")) {
+            weft.deploy(jar);
+            awaitBody(weft, "/p", "persistent\n");
+            assertEquals(0, weft.stop());
+        }
+        try (WeftProcess weft = WeftProcess.start(home, "web", "--port", "0")) {
+            awaitBody(weft, "/p", "persistent\n");
+        }
+    }
+
+    static void awaitBody(WeftProcess weft, String path, String body) {
+        Await.until(Duration.ofSeconds(10), path + " to answer " + body.strip(), () -> {
+            var r = weft.http().get(path);
+            return r.status == 200 && r.text().equals(body);
+        });
+    }
+
+    static void awaitStatus(WeftProcess weft, String path, int status) {
+        Await.until(Duration.ofSeconds(10), path + " to answer " + status, () -> weft.http().get(path).status == status);
+    }
+}

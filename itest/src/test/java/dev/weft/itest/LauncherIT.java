@@ -1,0 +1,118 @@
+package dev.weft.itest;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import dev.weft.testkit.Http;
+import dev.weft.testkit.WeftProcess;
+import dev.weft.testkit.WeftProcess.Result;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/** {@code weft web}: Twisted's {@code twistd web} as a user runs it, and how it refuses bad input. */
+public class LauncherIT {
+    @Rule public TemporaryFolder tmp = new TemporaryFolder();
+
+    @Test
+    public void servesADirectoryWithTheGivenOptions() throws Exception {
+        Path site = tmp.newFolder("site").toPath();
+        Files.writeString(site.resolve("start.htm"), "<p>start</p>");
+        Files.writeString(site.resolve("notes.md"), "# notes");
+        Files.writeString(site.resolve("about.html"), "about us");
+        Path log = tmp.getRoot().toPath().resolve("access.log");
+        try (WeftProcess weft = WeftProcess.start(tmp.newFolder("home").toPath(), "web", "--path", site.toString(), "--port", "0",
+                "--index", "start.htm", "--mime-type", ".md=text/markdown", "--ignore-ext", ".html",
+                "--add-header", "X-Served-By: weft-test", "--logfile", log.toString())) {
+            Http.Response index = weft.http().get("/");
+            assertEquals(200, index.status);
+            assertEquals("<p>start</p>", index.text());
+            assertEquals("weft-test", index.header("X-Served-By"));
+            assertTrue(index.header("Server").startsWith("Weft/"));
+            assertEquals("text/markdown", weft.http().get("/notes.md").header("Content-Type"));
+            assertEquals("about us", weft.http().get("/about").text());
+            assertEquals(404, weft.http().get("/missing").status);
+            assertTrue(Files.readString(log).contains("\"GET /notes.md HTTP/1.1\" 200"));
+        }
+    }
+
+    @Test
+    public void badCommandLinesExitWithCodeTwoAndOneLine() throws Exception {
+        Path home = tmp.newFolder("home").toPath();
+        assertRefused(home, "unknown option '--bogus'", "web", "--bogus");
+        assertRefused(home, "--path: no such directory: /no/such/dir", "web", "--path", "/no/such/dir");
+        assertRefused(home, "--port expects a number from 0 to 65535, got 'eighty'", "web", "--port", "eighty");
+        assertRefused(home, "--port needs a value", "web", "--port");
+        assertRefused(home, "--mount expects /PATH=TYPE[:ARG]", "web", "--mount", "docs");
+        assertRefused(home, "--add-header expects 'Name: value'", "web", "--add-header", "no colon");
+        assertRefused(home, "unknown command 'serve'", "serve");
+        assertRefused(home, "HTTPS is not built in yet", "web", "--https", "8443");
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            assertRefused(home, "cannot listen on 127.0.0.1:" + taken.getLocalPort(), "web", "--port", String.valueOf(taken.getLocalPort()));
+        }
+    }
+
+    @Test
+    public void helpListsEveryOption() throws Exception {
+        Result help = WeftProcess.run(tmp.newFolder("home").toPath(), "--help");
+        assertEquals(0, help.exitCode());
+        for (String option : new String[] {"--path", "--port", "--interface", "--index", "--ignore-ext", "--mime-type",
+                "--add-header", "--processor", "--mount", "--vhost", "--rewrite", "--alias", "--logfile", "--pidfile",
+                "--user", "--personal", "--publish"}) {
+            assertTrue(option + " in --help", help.output().contains(option + " "));
+        }
+    }
+
+    @Test
+    public void secondServerOnTheSameHomeIsRefused() throws Exception {
+        Path home = tmp.newFolder("home").toPath();
+        try (WeftProcess weft = WeftProcess.start(home, "web", "--port", "0")) {
+            assertRefused(home, "a server is already running from " + home, "web", "--port", "0");
+            assertEquals(200, weft.http().get("/").status);
+        }
+    }
+
+    @Test
+    public void sigtermLetsRequestsInFlightFinishThenExitsZero() throws Exception {
+        Path home = tmp.newFolder("home").toPath();
+        Path pidfile = home.resolve("weft.pid");
+        Path greeter = dev.weft.itest.fixture.TestBundles.greeter(tmp.getRoot().toPath(), "1.0.0", "patient", "/slow");
+        try (WeftProcess weft = WeftProcess.start(home, "web", "--port", "0", "--pidfile", pidfile.toString())) {
+            assertEquals(weft.pid() + "\n", Files.readString(pidfile));
+            weft.deploy(greeter);
+            HotDeployIT.awaitStatus(weft, "/slow", 200);
+            try (Http.Conn slow = weft.http().open()) {
+                slow.out.write("GET /slow?delay=1500 HTTP/1.1\r\nHost: x\r\n\r\n".getBytes());
+                slow.out.flush();
+                dev.weft.testkit.Await.until(java.time.Duration.ofSeconds(5), "the request to be in flight",
+                        () -> weft.output().contains("greeter patient: holding /slow?delay=1500"));
+                Thread stopper = new Thread(() -> {
+                    try {
+                        assertEquals(0, weft.stop());
+                    } catch (InterruptedException e) {
+                        throw new AssertionError(e);
+                    }
+                });
+                stopper.start();
+                Http.Response answer = Http.Response.read(slow.in, false);
+                assertEquals(200, answer.status);
+                assertEquals("patient\n", answer.text());
+                stopper.join(40_000);
+            }
+            assertFalse(weft.isAlive());
+            assertFalse("pidfile removed", Files.exists(pidfile));
+        }
+    }
+
+    private static void assertRefused(Path home, String message, String... args) throws Exception {
+        Result r = WeftProcess.run(home, args);
+        assertEquals(r.output(), 2, r.exitCode());
+        assertTrue(r.output(), r.output().startsWith("weft: ") && r.output().contains(message));
+        assertEquals("one line: " + r.output(), 1, r.output().strip().lines().count());
+    }
+}
