@@ -127,6 +127,13 @@ public interface Request {
     void redirect(int status, String url);
 
     /**
+     * Answers this request as the site answers a GET for {@code localUri} (a path, optionally
+     * with a query) from its root, as if the client had asked for it: RFC 3875's local redirect.
+     * Only before anything was written; the request body is not passed on.
+     */
+    void forward(String localUri);
+
+    /**
      * Writes part of the body; the status and headers go first. The future completes when the
      * bytes are handed to the network: wait on it to follow the client's pace. Writes may be
      * issued before earlier ones complete; they go out in order. Fails if the client is gone.

@@ -53,6 +53,11 @@ final class SiteRequest implements Request {
     private String clientIP;
     private SocketAddress clientAddress;
 
+    /** Set by {@link #forward}: the path and query the request now stands for. */
+    private String forwardedPath;
+    private String forwardedQuery;
+    private int forwards;
+
     private Map<String, List<String>> args;
     private List<Upload> uploads = List.of();
     private byte[] bufferedBody;
@@ -124,24 +129,45 @@ final class SiteRequest implements Request {
 
     @Override
     public String getMethod() {
-        return jetty.getMethod();
+        return forwardedPath == null || head ? jetty.getMethod() : "GET";
     }
 
     @Override
     public String getUri() {
-        HttpURI uri = jetty.getHttpURI();
-        String query = uri.getQuery();
-        return query == null ? uri.getPath() : uri.getPath() + "?" + query;
+        String query = getQueryString();
+        return query == null ? getPath() : getPath() + "?" + query;
     }
 
     @Override
     public String getPath() {
-        return jetty.getHttpURI().getPath();
+        return forwardedPath != null ? forwardedPath : jetty.getHttpURI().getPath();
     }
 
     @Override
     public String getQueryString() {
-        return jetty.getHttpURI().getQuery();
+        return forwardedPath != null ? forwardedQuery : jetty.getHttpURI().getQuery();
+    }
+
+    @Override
+    public void forward(String localUri) {
+        int q = localUri.indexOf('?');
+        String path = q < 0 ? localUri : localUri.substring(0, q);
+        List<String> segments = path.startsWith("/") ? Paths.segments(path) : null;
+        if (segments == null) throw new IllegalArgumentException("not a local path: " + localUri);
+        synchronized (this) {
+            if (prepared) throw new IllegalStateException("cannot forward " + this + ": the answer has begun");
+            if (++forwards > 10) throw new IllegalStateException("more than 10 local redirects for " + this);
+            forwardedPath = path;
+            forwardedQuery = q < 0 ? null : localUri.substring(q + 1);
+            args = null;
+            uploads = List.of();
+            bufferedBody = new byte[0];
+        }
+        prepath.clear();
+        prepath.addAll(sitepath);
+        postpath.clear();
+        postpath.addAll(segments);
+        Site.render(site.root(), this);
     }
 
     @Override

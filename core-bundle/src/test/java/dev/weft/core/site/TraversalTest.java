@@ -69,6 +69,26 @@ public class TraversalTest {
         }
     }
 
+    /** Forwards to the path in its query: RFC 3875's local redirect. */
+    static final class Forwarder extends Resource.Abstract {
+        @Override
+        protected void renderPost(Request r) {
+            r.forward(r.getQueryString());
+        }
+
+        @Override
+        protected void renderGet(Request r) {
+            r.forward(r.getQueryString() != null ? r.getQueryString() : "/forward"); // no query: forever
+        }
+    }
+
+    static final class Seen extends Resource.Abstract {
+        @Override
+        protected void renderGet(Request r) {
+            r.finish((r.getMethod() + " " + r.getUri() + " args=" + r.getArgs() + " pre=" + r.prepath()).getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
     static Resource tree() {
         Echo root = new Echo();
         Echo a = new Echo();
@@ -81,6 +101,10 @@ public class TraversalTest {
         root.putChild("empty", new Empty());
         root.putChild("a b", new Echo());
         root.putChild("x/y", new Echo());
+        root.putChild("forward", new Forwarder());
+        Echo target = new Echo();
+        target.putChild("seen", new Seen());
+        root.putChild("target", target);
         return root;
     }
 
@@ -121,6 +145,15 @@ public class TraversalTest {
         assertTrue(site.http().get("/x%2Fy").text().startsWith("pre=[x/y]"));
         assertTrue(site.http().get("/x%2Fy").text().endsWith("/x%2Fy"));
         assertEquals(404, site.http().get("/x/y").status);
+    }
+
+    @Test
+    public void forwardAnswersAsTheSiteWouldForALocalGet() throws Exception {
+        assertEquals("GET /target/seen?x=1 args={x=[1]} pre=[target, seen]",
+                site.http().send("POST", "/forward?/target/seen?x=1", "a=b".getBytes(), "Content-Type: application/x-www-form-urlencoded").text());
+        assertEquals(404, site.http().get("/forward?/nowhere").status);
+        Http.Response loop = site.http().get("/forward");
+        assertEquals(500, loop.status);
     }
 
     @Test
