@@ -70,9 +70,9 @@ public class HotDeployIT {
         }
     }
 
-    static void awaitBody(WeftProcess weft, String path, String body) {
+    static void awaitBody(WeftProcess weft, String path, String body, String... headers) {
         Await.until(Duration.ofSeconds(10), path + " to answer " + body.strip(), () -> {
-            var r = weft.http().get(path);
+            var r = weft.http().get(path, headers);
             return r.status == 200 && r.text().equals(body);
         });
     }

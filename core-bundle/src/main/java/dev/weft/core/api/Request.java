@@ -134,6 +134,12 @@ public interface Request {
     void forward(String localUri);
 
     /**
+     * The site's root, with its wrappers: for resources that restart traversal where they are
+     * (the vhost monster, as Twisted's {@code request.site.getResourceFor}).
+     */
+    Resource siteRoot();
+
+    /**
      * Writes part of the body; the status and headers go first. The future completes when the
      * bytes are handed to the network: wait on it to follow the client's pace. Writes may be
      * issued before earlier ones complete; they go out in order. Fails if the client is gone.

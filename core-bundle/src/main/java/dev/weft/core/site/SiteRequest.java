@@ -2,6 +2,7 @@ package dev.weft.core.site;
 
 import dev.weft.core.api.ErrorPage;
 import dev.weft.core.api.Request;
+import dev.weft.core.api.Resource;
 import dev.weft.core.api.Session;
 import dev.weft.core.api.Upload;
 import java.io.ByteArrayInputStream;
@@ -168,6 +169,11 @@ final class SiteRequest implements Request {
         postpath.clear();
         postpath.addAll(segments);
         Site.render(site.root(), this);
+    }
+
+    @Override
+    public Resource siteRoot() {
+        return site.root();
     }
 
     @Override

@@ -1,0 +1,204 @@
+package dev.weft.proxy.api;
+
+import dev.weft.core.api.ErrorPage;
+import dev.weft.core.api.Request;
+import java.net.ConnectException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.InputStreamRequestContent;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.io.Transport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends a request on to another HTTP server and streams its answer back, at the client's pace:
+ * hop-by-hop headers dropped, {@code X-Forwarded-*} and {@code Forwarded} added, connections
+ * pooled (Jetty's HttpClient). One per component; {@link #close()} when it goes.
+ */
+public final class HttpForwarder implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpForwarder.class);
+    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection", "proxy-authenticate",
+            "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade");
+
+    /** What became of a forward. */
+    public enum Outcome {
+        /** The request was answered (or its client is gone). */
+        ANSWERED,
+        /** The target could not be reached; nothing was sent or answered: try another, or answer. */
+        UNREACHABLE
+    }
+
+    /**
+     * How to forward: keep the client's {@code Host} (else the target's); send the prepath as
+     * {@code X-Forwarded-Prefix}; rewrite the target's {@code Location} into the front's URLs.
+     */
+    public record Options(boolean keepHost, boolean sendPrefix, boolean rewriteLocation) {}
+
+    private final HttpClient client = new HttpClient();
+    private final Duration timeout;
+
+    public HttpForwarder(Duration timeout) throws Exception {
+        this.timeout = timeout;
+        client.setFollowRedirects(false);
+        client.setUserAgentField(null);
+        client.setConnectTimeout(timeout.toMillis());
+        client.setIdleTimeout(timeout.toMillis());
+        client.setMaxConnectionsPerDestination(256);
+        client.start();
+        client.getProtocolHandlers().clear(); // no 401/redirect/100-continue handling: pass them through
+        client.getContentDecoderFactories().clear(); // pass compressed bodies as they are
+    }
+
+    @Override
+    public void close() throws Exception {
+        client.stop();
+    }
+
+    /**
+     * Forwards {@code request} to {@code target}, the rest of its path (postpath) and query
+     * appended to the target's path.
+     */
+    public CompletableFuture<Outcome> forward(Request request, Target target, Options options) {
+        CompletableFuture<Outcome> outcome = new CompletableFuture<>();
+        URI uri = target.base().resolve(targetPath(target.base().getRawPath(), request.postpath(), request.getQueryString()));
+        org.eclipse.jetty.client.Request out = client.newRequest(uri)
+                .method(request.getMethod())
+                .idleTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (target.socket() != null) out.transport(new Transport.TCPUnix(target.socket()));
+        String clientHost = request.getHeader("Host");
+        out.headers(h -> {
+            for (String name : request.getHeaderNames()) {
+                String lower = name.toLowerCase(Locale.ROOT);
+                if (HOP_BY_HOP.contains(lower) || lower.equals("host") || connectionTokens(request).contains(lower)) continue;
+                for (String value : request.getHeaders(name)) h.add(name, value);
+            }
+            if (options.keepHost() && clientHost != null) h.put("Host", clientHost);
+            String proto = request.isSecure() ? "https" : "http";
+            String client = request.getClientIP();
+            String earlier = request.getHeader("X-Forwarded-For");
+            if (client != null) h.put("X-Forwarded-For", earlier == null ? client : earlier + ", " + client);
+            h.put("X-Forwarded-Proto", proto);
+            if (clientHost != null) h.put("X-Forwarded-Host", clientHost);
+            h.put("X-Forwarded-Port", String.valueOf(request.getRequestPort()));
+            if (options.sendPrefix()) h.put("X-Forwarded-Prefix", "/" + String.join("/", request.prepath()));
+            h.put("Forwarded", "for=" + forwardedNode(client) + (clientHost != null ? ";host=\"" + clientHost + "\"" : "") + ";proto=" + proto);
+        });
+        if (hasBody(request)) out.body(new InputStreamRequestContent(request.getHeader("Content-Type"), request.getContent()));
+
+        String front = request.prePathURL();
+        AtomicBoolean began = new AtomicBoolean();
+        out.onResponseHeaders(response -> {
+            began.set(true);
+            request.setResponseCode(response.getStatus());
+            List<String> dropped = connectionTokens(response.getHeaders().getValuesList("Connection"));
+            for (HttpField f : response.getHeaders()) {
+                String lower = f.getLowerCaseName();
+                if (HOP_BY_HOP.contains(lower) || dropped.contains(lower) || lower.equals("server") || lower.equals("date")) continue;
+                String value = lower.equals("location") && options.rewriteLocation() ? rewriteLocation(f.getValue(), target, front) : f.getValue();
+                request.addHeader(f.getName(), value);
+            }
+        });
+        out.onResponseContentAsync((response, chunk, demand) -> {
+            ByteBuffer copy = ByteBuffer.allocate(chunk.remaining());
+            copy.put(chunk.getByteBuffer()).flip();
+            request.write(copy).whenComplete((done, failure) -> {
+                if (failure == null) demand.run();
+                else response.abort(failure);
+            });
+        });
+        out.send(result -> {
+            if (result.isSucceeded()) {
+                request.finish();
+                outcome.complete(Outcome.ANSWERED);
+                return;
+            }
+            Throwable failure = result.getFailure();
+            if (!began.get() && unreachable(failure)) {
+                LOG.debug("{} unreachable: {}", target, failure.toString());
+                outcome.complete(Outcome.UNREACHABLE);
+            } else if (!began.get() && failure instanceof TimeoutException) {
+                LOG.warn("504 for {}: {} did not answer within {} s", request, target, timeout.toSeconds());
+                new ErrorPage(504, "Gateway Timeout", "The server behind this one did not answer in time.").render(request);
+                outcome.complete(Outcome.ANSWERED);
+            } else if (!began.get() && !request.isFinished()) {
+                LOG.warn("502 for {}: {} failed: {}", request, target, failure.toString());
+                new ErrorPage(502, "Bad Gateway", "The server behind this one failed to answer.").render(request);
+                outcome.complete(Outcome.ANSWERED);
+            } else {
+                LOG.info("{} from {} ended early: {}", request, target, failure.toString());
+                if (!request.isFinished()) request.abort(failure);
+                outcome.complete(Outcome.ANSWERED);
+            }
+        });
+        return outcome;
+    }
+
+    /** The target's path, then the rest of the request's path (re-encoded), then its query. */
+    static String targetPath(String base, List<String> rest, String query) {
+        StringBuilder path = new StringBuilder(base == null || base.isEmpty() ? "/" : base);
+        if (!rest.isEmpty()) {
+            if (path.charAt(path.length() - 1) == '/') path.setLength(path.length() - 1);
+            for (String segment : rest) path.append('/').append(encode(segment));
+        }
+        if (query != null) path.append('?').append(query);
+        return path.toString();
+    }
+
+    /** The target's own URLs in a {@code Location} become the front's: {@code front} + what follows the target's base. */
+    static String rewriteLocation(String location, Target target, String front) {
+        String base = target.base().toString();
+        String basePath = target.base().getRawPath();
+        String stripped = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+        String strippedPath = basePath.endsWith("/") ? basePath.substring(0, basePath.length() - 1) : basePath;
+        if (location.startsWith(stripped) && target.socket() == null) return front + location.substring(stripped.length());
+        if (location.startsWith("/") && location.startsWith(strippedPath)) return front + location.substring(strippedPath.length());
+        return location;
+    }
+
+    private static boolean unreachable(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof ConnectException || t instanceof java.nio.channels.UnresolvedAddressException
+                    || t instanceof java.net.UnknownHostException || t instanceof java.net.NoRouteToHostException) return true;
+            if (t instanceof java.net.SocketException && String.valueOf(t.getMessage()).contains("No such file")) return true;
+        }
+        return false;
+    }
+
+    private static boolean hasBody(Request request) {
+        String length = request.getHeader("Content-Length");
+        return length != null ? !length.trim().equals("0") : request.getHeader("Transfer-Encoding") != null;
+    }
+
+    private static List<String> connectionTokens(Request request) {
+        return connectionTokens(request.getHeaders("Connection"));
+    }
+
+    private static List<String> connectionTokens(List<String> values) {
+        return values.stream().flatMap(v -> java.util.Arrays.stream(v.split(","))).map(t -> t.trim().toLowerCase(Locale.ROOT)).toList();
+    }
+
+    private static String forwardedNode(String ip) {
+        if (ip == null) return "unknown";
+        return ip.contains(":") ? "\"[" + ip + "]\"" : ip;
+    }
+
+    private static String encode(String segment) {
+        StringBuilder out = new StringBuilder();
+        for (byte b : segment.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "-._~!$&'()*+,;=:@".indexOf(c) >= 0) out.append((char) c);
+            else out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16))).append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
+        }
+        return out.toString();
+    }
+}
