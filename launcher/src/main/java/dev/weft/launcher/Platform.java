@@ -99,8 +99,13 @@ final class Platform {
         stopper.start();
     }
 
-    /** A port already taken is a command-line problem: say so before starting anything. */
+    /** A port or socket already taken is a command-line problem: say so before starting anything. */
     private void checkPortFree() throws BadCommandLine {
+        for (String listener : site.listen) {
+            if (listener.startsWith("unix:") && ShellClient.answers(Path.of(listener.substring(5)))) {
+                throw new BadCommandLine("cannot listen on " + listener + ": another server is listening on " + listener.substring(5));
+            }
+        }
         if (site.port <= 0) return;
         try (ServerSocket probe = new ServerSocket()) {
             probe.setReuseAddress(true);

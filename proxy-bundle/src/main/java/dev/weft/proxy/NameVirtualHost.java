@@ -24,7 +24,7 @@ final class NameVirtualHost implements Resource {
 
     @Override
     public Resource getChildWithDefault(String segment, Request request) {
-        return Traversal.child(treeFor(request), segment, request);
+        return Resource.childOf(treeFor(request), segment, request);
     }
 
     @Override

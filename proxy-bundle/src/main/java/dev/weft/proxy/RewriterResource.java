@@ -81,7 +81,7 @@ final class RewriterResource implements Resource {
         prepath.set(prepath.size() - 1, path.get(0));
         request.postpath().clear();
         request.postpath().addAll(path.subList(1, path.size()));
-        return Traversal.child(tree, path.get(0), request);
+        return Resource.childOf(tree, path.get(0), request);
     }
 
     @Override

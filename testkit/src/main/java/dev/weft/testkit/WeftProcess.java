@@ -44,7 +44,14 @@ public final class WeftProcess implements AutoCloseable {
 
     /** Starts {@code weft ARGS} with {@code home} as WEFT_HOME; returns once the site and the shell answer. */
     public static WeftProcess start(Path home, String... args) throws IOException {
-        WeftProcess weft = new WeftProcess(home, builder(home, args).start());
+        return start(home, java.util.Map.of(), args);
+    }
+
+    /** The same, with more environment variables (e.g. {@code WEFT_JAVA_OPTS}). */
+    public static WeftProcess start(Path home, java.util.Map<String, String> env, String... args) throws IOException {
+        ProcessBuilder builder = builder(home, args);
+        builder.environment().putAll(env);
+        WeftProcess weft = new WeftProcess(home, builder.start());
         weft.awaitServing();
         return weft;
     }
@@ -147,6 +154,11 @@ public final class WeftProcess implements AutoCloseable {
             throw new AssertionError("weft did not stop within 40 s of SIGTERM; it printed:\n" + output);
         }
         return process.exitValue();
+    }
+
+    /** kill -9: no goodbye, sockets and files left as they are. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
     }
 
     @Override

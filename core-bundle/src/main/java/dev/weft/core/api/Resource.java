@@ -30,6 +30,18 @@ public interface Resource {
         return ErrorPage.notFound();
     }
 
+    /**
+     * Hands traversal on to {@code next}, for resources that stand in front of another (virtual
+     * hosts, rewrites): its child for {@code segment}, which traversal has already moved to the
+     * prepath; a leaf {@code next} takes the segment back, so it sees the whole rest of the path.
+     */
+    static Resource childOf(Resource next, String segment, Request request) {
+        if (!next.isLeaf()) return next.getChildWithDefault(segment, request);
+        request.prepath().remove(request.prepath().size() - 1);
+        request.postpath().add(0, segment);
+        return next;
+    }
+
     /** A leaf takes the rest of the path itself: it stays in {@link Request#postpath()}. */
     default boolean isLeaf() {
         return false;

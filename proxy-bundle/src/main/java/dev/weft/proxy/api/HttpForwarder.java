@@ -34,7 +34,7 @@ public final class HttpForwarder implements AutoCloseable {
     public enum Outcome {
         /** The request was answered (or its client is gone). */
         ANSWERED,
-        /** The target could not be reached; nothing was sent or answered: try another, or answer. */
+        /** The target could not be reached, or a bodiless GET/HEAD failed before any answer: nothing was answered; try another, or answer. */
         UNREACHABLE
     }
 
@@ -76,22 +76,25 @@ public final class HttpForwarder implements AutoCloseable {
                 .idleTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
         if (target.socket() != null) out.transport(new Transport.TCPUnix(target.socket()));
         String clientHost = request.getHeader("Host");
+        String publicHost = hostAndPort(request);
         out.headers(h -> {
             for (String name : request.getHeaderNames()) {
                 String lower = name.toLowerCase(Locale.ROOT);
-                if (HOP_BY_HOP.contains(lower) || lower.equals("host") || connectionTokens(request).contains(lower)) continue;
+                if (HOP_BY_HOP.contains(lower) || lower.equals("host") || lower.startsWith("x-forwarded-") || lower.equals("forwarded")
+                        || connectionTokens(request).contains(lower)) continue;
                 for (String value : request.getHeaders(name)) h.add(name, value);
             }
             if (options.keepHost() && clientHost != null) h.put("Host", clientHost);
+            // The client and the public URL as this server knows them (its own trusted forwarded
+            // context included), never what the client claims: a publisher believes these.
             String proto = request.isSecure() ? "https" : "http";
             String client = request.getClientIP();
-            String earlier = request.getHeader("X-Forwarded-For");
-            if (client != null) h.put("X-Forwarded-For", earlier == null ? client : earlier + ", " + client);
+            if (client != null) h.put("X-Forwarded-For", client);
             h.put("X-Forwarded-Proto", proto);
-            if (clientHost != null) h.put("X-Forwarded-Host", clientHost);
+            h.put("X-Forwarded-Host", publicHost);
             h.put("X-Forwarded-Port", String.valueOf(request.getRequestPort()));
             if (options.sendPrefix()) h.put("X-Forwarded-Prefix", "/" + String.join("/", request.prepath()));
-            h.put("Forwarded", "for=" + forwardedNode(client) + (clientHost != null ? ";host=\"" + clientHost + "\"" : "") + ";proto=" + proto);
+            h.put("Forwarded", "for=" + forwardedNode(client) + ";host=\"" + publicHost + "\";proto=" + proto);
         });
         if (hasBody(request)) out.body(new InputStreamRequestContent(request.getHeader("Content-Type"), request.getContent()));
 
@@ -123,7 +126,7 @@ public final class HttpForwarder implements AutoCloseable {
                 return;
             }
             Throwable failure = result.getFailure();
-            if (!began.get() && unreachable(failure)) {
+            if (!began.get() && (unreachable(failure) || retrySafe(request, failure))) {
                 LOG.debug("{} unreachable: {}", target, failure.toString());
                 outcome.complete(Outcome.UNREACHABLE);
             } else if (!began.get() && failure instanceof TimeoutException) {
@@ -165,6 +168,15 @@ public final class HttpForwarder implements AutoCloseable {
         return location;
     }
 
+    /**
+     * A bodiless GET or HEAD that failed before any answer (a pooled connection the target had
+     * just closed, say) can go again, to this target or another, without harm.
+     */
+    private static boolean retrySafe(Request request, Throwable failure) {
+        String method = request.getMethod();
+        return (method.equals("GET") || method.equals("HEAD")) && !hasBody(request) && !(failure instanceof TimeoutException);
+    }
+
     private static boolean unreachable(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof ConnectException || t instanceof java.nio.channels.UnresolvedAddressException
@@ -172,6 +184,14 @@ public final class HttpForwarder implements AutoCloseable {
             if (t instanceof java.net.SocketException && String.valueOf(t.getMessage()).contains("No such file")) return true;
         }
         return false;
+    }
+
+    private static String hostAndPort(Request request) {
+        String host = request.getRequestHostname();
+        if (host.contains(":")) host = "[" + host + "]";
+        int port = request.getRequestPort();
+        boolean usual = port == (request.isSecure() ? 443 : 80);
+        return usual ? host : host + ":" + port;
     }
 
     private static boolean hasBody(Request request) {
