@@ -1,0 +1,179 @@
+package dev.weft.bannerfish;
+
+import dev.weft.bannerfish.store.Banner;
+import dev.weft.bannerfish.store.Store;
+import dev.weft.core.api.ErrorPage;
+import dev.weft.core.api.Request;
+import dev.weft.core.api.Resource;
+import dev.weft.core.api.UnsupportedMethod;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The public side of Bannerfish, wherever it is mounted: {@code banner} (one banner by weight,
+ * HTML or {@code ?format=json}), {@code embed.js}, {@code image/ID}, {@code click/ID}, and
+ * {@code admin/}. Links are built from where the request found it, so it works at any path,
+ * behind the vhost monster and behind a subscription.
+ */
+final class BannerfishSite implements Resource {
+    private static final Logger LOG = LoggerFactory.getLogger(BannerfishSite.class);
+    private static final byte[] EMBED_JS = embedJs();
+
+    private final Store store;
+    private final Clock clock;
+    private final Random random = new SecureRandom();
+
+    BannerfishSite(Store store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+    }
+
+    Store store() {
+        return store;
+    }
+
+    LocalDate today() {
+        return LocalDate.now(clock);
+    }
+
+    @Override
+    public Resource getChildWithDefault(String segment, Request request) {
+        String base = request.prePathURL();
+        base = base.substring(0, base.lastIndexOf('/'));
+        String root = base;
+        return switch (segment) {
+            case "" -> r -> r.redirect(302, root + "/admin/");
+            case "banner" -> r -> banner(r, root);
+            case "embed.js" -> this::embed;
+            case "image" -> new Numbered(this::image);
+            case "click" -> new Numbered(this::click);
+            case "admin" -> new Admin(this, root);
+            default -> ErrorPage.notFound();
+        };
+    }
+
+    @Override
+    public void render(Request request) {
+        // Bannerfish's own path without the slash: the admin is below it.
+        request.redirect(302, request.prePathURL() + "/admin/");
+    }
+
+    /** A leaf for {@code NAME/ID}. */
+    private record Numbered(java.util.function.BiConsumer<Request, Integer> handler) implements Resource {
+        @Override
+        public Resource getChildWithDefault(String id, Request request) {
+            if (!id.matches("\\d{1,9}")) return ErrorPage.notFound();
+            return r -> handler.accept(r, Integer.parseInt(id));
+        }
+
+        @Override
+        public void render(Request request) {
+            ErrorPage.notFound().render(request);
+        }
+    }
+
+    private void banner(Request request, String base) {
+        getOnly(request);
+        Optional<Banner> chosen = store.choose(random, today());
+        if (chosen.isEmpty()) {
+            request.setResponseCode(204);
+            request.setHeader("Access-Control-Allow-Origin", "*");
+            request.finish();
+            return;
+        }
+        Banner b = chosen.get();
+        store.shown(b.id(), today()).whenComplete((done, failure) -> {
+            if (failure != null) {
+                LOG.error("cannot count an impression of banner {}: {}", b.id(), failure.toString());
+                ErrorPage error = new ErrorPage(503, "Service Unavailable", "Bannerfish cannot record impressions right now.");
+                error.render(request);
+                return;
+            }
+            String click = base + "/click/" + b.id();
+            String image = base + "/image/" + b.id();
+            request.setHeader("Cache-Control", "no-store");
+            request.setHeader("Access-Control-Allow-Origin", "*");
+            if ("json".equals(request.getArg("format"))) {
+                request.setHeader("Content-Type", "application/json");
+                request.finish(("{\"id\":" + b.id() + ",\"click\":" + Page.json(click) + ",\"image\":" + Page.json(image)
+                        + ",\"alt\":" + Page.json(b.alt()) + "}").getBytes(StandardCharsets.UTF_8));
+            } else {
+                request.setHeader("Content-Type", "text/html; charset=utf-8");
+                request.finish(("<a class=\"bannerfish\" href=\"" + Page.esc(click) + "\" rel=\"noopener\"><img src=\"" + Page.esc(image)
+                        + "\" alt=\"" + Page.esc(b.alt()) + "\"></a>\n").getBytes(StandardCharsets.UTF_8));
+            }
+        });
+    }
+
+    private void embed(Request request) {
+        getOnly(request);
+        request.setHeader("Content-Type", "text/javascript; charset=utf-8");
+        request.setHeader("Cache-Control", "public, max-age=300");
+        request.finish(EMBED_JS);
+    }
+
+    private void image(Request request, int id) {
+        getOnly(request);
+        Optional<Banner> b = store.banner(id);
+        if (b.isEmpty()) {
+            ErrorPage.notFound().render(request);
+            return;
+        }
+        String etag = "\"" + b.get().image() + "\"";
+        request.setHeader("ETag", etag);
+        request.setHeader("Cache-Control", "public, max-age=86400");
+        request.setHeader("X-Content-Type-Options", "nosniff");
+        if (etag.equals(request.getHeader("If-None-Match"))) {
+            request.setResponseCode(304);
+            request.finish();
+            return;
+        }
+        try {
+            request.setHeader("Content-Type", b.get().imageType());
+            request.finish(store.image(b.get()));
+        } catch (IOException e) {
+            LOG.error("image of banner {} cannot be read: {}", id, e.toString());
+            ErrorPage.notFound().render(request);
+        }
+    }
+
+    private void click(Request request, int id) {
+        getOnly(request);
+        Optional<Banner> b = store.banner(id);
+        if (b.isEmpty()) {
+            ErrorPage.notFound("No such banner.").render(request);
+            return;
+        }
+        store.clicked(id, today()).whenComplete((done, failure) -> {
+            if (failure != null) LOG.error("cannot count a click on banner {}: {}", id, failure.toString());
+            request.setHeader("Cache-Control", "no-store");
+            request.redirect(302, b.get().target());
+        });
+    }
+
+    private static void getOnly(Request request) {
+        if (!request.getMethod().equals("GET") && !request.getMethod().equals("HEAD")) throw new UnsupportedMethod(List.of("GET", "HEAD"));
+    }
+
+    private static byte[] embedJs() {
+        try (InputStream in = BannerfishSite.class.getResourceAsStream("embed.js")) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Bannerfish[" + store.directory() + "]";
+    }
+}

@@ -1,0 +1,117 @@
+package dev.weft.bannerfish.store;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.Random;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+public class StoreTest {
+    /** The smallest valid PNG (1x1). */
+    public static final byte[] PNG = java.util.Base64.getDecoder().decode(
+            "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==");
+    static final LocalDate TODAY = LocalDate.of(2026, 11, 24);
+
+    @Rule public TemporaryFolder tmp = new TemporaryFolder();
+
+    @Test
+    public void choosesActiveBannersByWeight() throws Exception {
+        try (Store store = Store.open(tmp.getRoot().toPath())) {
+            Banner light = store.add(PNG, "https://a.example/", "light", 1, null, null).get();
+            Banner heavy = store.add(PNG, "https://b.example/", "heavy", 3, null, null).get();
+            store.add(PNG, "https://c.example/", "off", 100, null, null).thenCompose(b -> store.switchOn(b.id(), false)).get();
+            store.add(PNG, "https://d.example/", "later", 100, TODAY.plusDays(1), null).get();
+            store.add(PNG, "https://e.example/", "over", 100, null, TODAY.minusDays(1)).get();
+            Random random = new Random(42);
+            int heavyCount = 0;
+            for (int i = 0; i < 10_000; i++) {
+                Banner b = store.choose(random, TODAY).orElseThrow();
+                assertTrue(b.alt(), b.id() == light.id() || b.id() == heavy.id());
+                if (b.id() == heavy.id()) heavyCount++;
+            }
+            assertTrue("about 3 in 4: " + heavyCount, heavyCount > 7300 && heavyCount < 7700);
+            assertTrue(store.choose(random, TODAY.plusDays(1)).isPresent());
+        }
+    }
+
+    @Test
+    public void everythingSurvivesAReopen() throws Exception {
+        Path dir = tmp.getRoot().toPath();
+        int id;
+        try (Store store = Store.open(dir)) {
+            id = store.add(PNG, "https://a.example/x?y=1", "alt with spaces & <marks>", 5, TODAY, TODAY.plusDays(3)).get().id();
+            store.shown(id, TODAY).get();
+            store.shown(id, TODAY).get();
+            store.clicked(id, TODAY).get();
+            store.clicked(id, TODAY.plusDays(1)).get();
+            store.setPassword("admin", "correct horse").get();
+            int gone = store.add(PNG, "https://b.example/", "gone", 1, null, null).get().id();
+            store.remove(gone).get();
+        }
+        try (Store store = Store.open(dir)) {
+            Banner b = store.banner(id).orElseThrow();
+            assertEquals("alt with spaces & <marks>", b.alt());
+            assertEquals("https://a.example/x?y=1", b.target());
+            assertEquals(TODAY.plusDays(3), b.end());
+            assertEquals(new Stats(2, 2), store.total(id));
+            assertEquals(new Stats(2, 1), store.daily(id).get(TODAY));
+            assertTrue(store.checkPassword("admin", "correct horse"));
+            assertFalse(store.checkPassword("admin", "wrong horse"));
+            assertEquals(1, store.banners().size());
+            assertEquals("ids are not reused", id + 2, store.add(PNG, "https://c.example/", "new", 1, null, null).get().id());
+            assertTrue(java.util.Arrays.equals(PNG, store.image(b)));
+        }
+    }
+
+    @Test
+    public void aTornLastRecordIsDroppedAndADamagedOneSetAside() throws Exception {
+        Path dir = tmp.getRoot().toPath();
+        int id;
+        try (Store store = Store.open(dir)) {
+            id = store.add(PNG, "https://a.example/", "a", 1, null, null).get().id();
+            store.clicked(id, TODAY).get();
+        }
+        Path journal = dir.resolve("journal");
+        Files.writeString(journal, "click " + id + " 2026-11-24 #dea", java.nio.file.StandardOpenOption.APPEND); // a crash mid-line
+        try (Store store = Store.open(dir)) {
+            assertEquals(1, store.total(id).clicks());
+            store.clicked(id, TODAY).get();
+        }
+        String text = Files.readString(journal);
+        Files.writeString(journal, text.replace("shown", "shone").replaceFirst("click " + id, "clack " + id));
+        try (Store store = Store.open(dir)) {
+            assertEquals("the damaged click is lost, the rest kept", 1, store.total(id).clicks());
+            assertTrue(store.banner(id).isPresent());
+        }
+        try (var files = Files.list(dir)) {
+            assertTrue("the damaged file set aside", files.anyMatch(p -> p.getFileName().toString().startsWith("journal.damaged-")));
+        }
+    }
+
+    @Test
+    public void onlyRealImagesAndSafeTargets() throws Exception {
+        try (Store store = Store.open(tmp.getRoot().toPath())) {
+            byte[] svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"/>".getBytes(StandardCharsets.UTF_8);
+            assertEquals("the image is not PNG, JPEG, GIF or WebP",
+                    assertThrows(IllegalArgumentException.class, () -> store.add(svg, "https://a.example/", "x", 1, null, null)).getMessage());
+            assertThrows(IllegalArgumentException.class, () -> store.add(PNG, "javascript:alert(1)", "x", 1, null, null));
+            assertThrows(IllegalArgumentException.class, () -> store.add(PNG, "https://a.example/", "x", 0, null, null));
+            assertEquals("image/gif", Images.type("GIF89a...".getBytes()));
+            assertEquals("image/jpeg", Images.type(new byte[] {(byte) 0xff, (byte) 0xd8, (byte) 0xff, 0}));
+            assertNull(Images.type("RIFF0000WAVE".getBytes()));
+            assertTrue(store.banners().isEmpty());
+            try (var images = Files.list(tmp.getRoot().toPath().resolve("images"))) {
+                assertEquals("nothing written for refused uploads", 0, images.count());
+            }
+        }
+    }
+}
