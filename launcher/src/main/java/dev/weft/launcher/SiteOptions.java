@@ -95,6 +95,7 @@ final class SiteOptions {
                 case "--port" -> o.port = port(a.value(option));
                 case "--interface" -> o.iface = a.value(option);
                 case "--data" -> data = Path.of(a.value(option)).toAbsolutePath().normalize();
+                case "--publish" -> o.listen.add(listener(a.value(option), option));
                 case "--logfile" -> o.logfile = a.value(option);
                 case "--pidfile" -> o.pidfile = Path.of(a.value(option)).toAbsolutePath();
                 default -> throw unknown(option);
