@@ -47,15 +47,25 @@ final class FileBody {
         this.pieces = pieces;
     }
 
-    /** Sends the pieces with a Content-Length and finishes the request. */
-    static void send(Request request, Path file, List<Piece> pieces) throws IOException {
+    /**
+     * Sends the pieces with a Content-Length and finishes the request; from {@code cached} (the
+     * whole file's bytes) when given. With {@code noFollow} (the path was a plain file when last
+     * checked) the file is opened without following a link, so one put there since is refused.
+     */
+    static void send(Request request, Path file, List<Piece> pieces, ByteBuffer cached, boolean noFollow) throws IOException {
         long total = pieces.stream().mapToLong(Piece::size).sum();
         request.setHeader("Content-Length", Long.toString(total));
         if ("HEAD".equals(request.getMethod())) {
             request.finish();
             return;
         }
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+        if (cached != null && pieces.size() == 1 && cached.remaining() == total) {
+            request.write(cached);
+            request.finish();
+            return;
+        }
+        FileChannel channel = noFollow ? FileChannel.open(file, StandardOpenOption.READ, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                : FileChannel.open(file, StandardOpenOption.READ);
         if (total <= CHUNK) {
             try (channel) {
                 ByteBuffer all = ByteBuffer.allocate((int) total);

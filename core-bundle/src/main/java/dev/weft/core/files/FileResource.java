@@ -7,10 +7,7 @@ import dev.weft.core.api.Resource;
 import dev.weft.core.api.UnsupportedMethod;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -37,16 +34,18 @@ public final class FileResource implements Resource {
     private final Path root;
     private final Path path;
     private final FileOptions options;
+    private final FileCache cache;
 
     /** Serves the tree under {@code root}. */
     public FileResource(Path root, FileOptions options) throws IOException {
-        this(root.toRealPath(), root.toRealPath(), options);
+        this(root.toRealPath(), root.toRealPath(), options, new FileCache());
     }
 
-    private FileResource(Path root, Path path, FileOptions options) {
+    private FileResource(Path root, Path path, FileOptions options, FileCache cache) {
         this.root = root;
         this.path = path;
         this.options = options;
+        this.cache = cache;
     }
 
     public Path path() {
@@ -55,11 +54,11 @@ public final class FileResource implements Resource {
 
     @Override
     public Resource getChildWithDefault(String segment, Request request) {
-        if (!Files.isDirectory(path)) return FILE_NOT_FOUND;
+        if (!cache.get(path).directory()) return FILE_NOT_FOUND;
         if (segment.isEmpty()) {
             for (String index : options.indexNames()) {
                 Path candidate = path.resolve(index);
-                if (Files.isRegularFile(candidate)) return childFor(candidate);
+                if (cache.get(candidate).regular()) return childFor(candidate);
             }
             return new DirectoryLister(path, options);
         }
@@ -69,7 +68,7 @@ public final class FileResource implements Resource {
             return FILE_NOT_FOUND;
         }
         Path child = path.resolve(segment);
-        if (!Files.exists(child, LinkOption.NOFOLLOW_LINKS)) {
+        if (!cache.get(child).exists()) {
             child = withIgnoredExtension(segment);
             if (child == null) return FILE_NOT_FOUND;
         }
@@ -94,7 +93,7 @@ public final class FileResource implements Resource {
                 }
             } else {
                 Path candidate = path.resolve(segment + ext);
-                if (Files.exists(candidate, LinkOption.NOFOLLOW_LINKS)) return candidate;
+                if (cache.get(candidate).exists()) return candidate;
             }
         }
         return null;
@@ -102,7 +101,8 @@ public final class FileResource implements Resource {
 
     /** The resource for an existing entry: refused if it escapes the root, else processed or a file. */
     private Resource childFor(Path child) {
-        if (!options.followSymlinks() && Files.isSymbolicLink(child)) {
+        FileCache.Entry entry = cache.get(child);
+        if (!options.followSymlinks() && entry.symlink()) {
             try {
                 if (!child.toRealPath().startsWith(root)) {
                     LOG.info("403 for {}: a symlink out of the served root {}", child, root);
@@ -115,8 +115,8 @@ public final class FileResource implements Resource {
         String name = child.getFileName().toString();
         int dot = name.lastIndexOf('.');
         String spec = dot < 0 ? null : options.processors().get(name.substring(dot));
-        if (spec != null && Files.isRegularFile(child)) return process(child, name.substring(dot), spec);
-        return new FileResource(root, child, options);
+        if (spec != null && entry.regular()) return process(child, name.substring(dot), spec);
+        return new FileResource(root, child, options, cache);
     }
 
     private Resource process(Path file, String ext, String spec) {
@@ -134,27 +134,25 @@ public final class FileResource implements Resource {
     @Override
     public void render(Request request) throws IOException {
         if (!ALLOWED.contains(request.getMethod())) throw new UnsupportedMethod(ALLOWED);
-        BasicFileAttributes attrs;
-        try {
-            attrs = Files.readAttributes(path, BasicFileAttributes.class);
-        } catch (NoSuchFileException e) {
+        FileCache.Entry attrs = cache.get(path);
+        if (!attrs.exists() || attrs.symlink() && !attrs.regular() && !attrs.directory()) {
             FILE_NOT_FOUND.render(request);
             return;
         }
-        if (attrs.isDirectory()) {
+        if (attrs.directory()) {
             String query = request.getQueryString();
             request.redirect(301, request.prePathURL() + "/" + (query == null ? "" : "?" + query));
             return;
         }
-        if (!attrs.isRegularFile() || !Files.isReadable(path)) {
+        if (!attrs.regular() || !attrs.readable()) {
             LOG.info("403 for {}: not a readable file", path);
             request.setHeader("Accept-Ranges", "bytes");
             ErrorPage.forbidden().render(request);
             return;
         }
         long size = attrs.size();
-        long modified = attrs.lastModifiedTime().toMillis() / 1000 * 1000;
-        String etag = "\"" + Long.toHexString(size) + "-" + Long.toHexString(attrs.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS)) + "\"";
+        long modified = attrs.modified().toMillis() / 1000 * 1000;
+        String etag = "\"" + Long.toHexString(size) + "-" + Long.toHexString(attrs.modified().to(java.util.concurrent.TimeUnit.NANOSECONDS)) + "\"";
         String lastModified = DateGenerator.formatDate(modified);
         String[] type = options.mimeTypes().typeAndEncoding(path.getFileName().toString());
 
@@ -174,7 +172,12 @@ public final class FileResource implements Resource {
         String range = request.getHeader("Range");
         List<ByteRanges.Range> ranges = range == null || !rangeApplies(request, etag, lastModified) ? null : ByteRanges.parse(range, size);
         if (ranges == null) {
-            FileBody.send(request, path, List.of(FileBody.Piece.region(0, size)));
+            try {
+                FileBody.send(request, path, List.of(FileBody.Piece.region(0, size)), attrs.bytes(), !attrs.symlink());
+            } catch (java.nio.file.FileSystemException e) {
+                LOG.info("404 for {}: changed since it was checked ({})", path, e.getMessage());
+                FILE_NOT_FOUND.render(request);
+            }
         } else if (ranges.isEmpty()) {
             request.setResponseCode(416);
             request.setHeader("Content-Range", "bytes */" + size);
@@ -183,9 +186,9 @@ public final class FileResource implements Resource {
             ByteRanges.Range r = ranges.get(0);
             request.setResponseCode(206);
             request.setHeader("Content-Range", r.contentRange(size));
-            FileBody.send(request, path, List.of(FileBody.Piece.region(r.first(), r.length())));
+            FileBody.send(request, path, List.of(FileBody.Piece.region(r.first(), r.length())), null, !attrs.symlink());
         } else {
-            sendMultipart(request, ranges, size, type[0]);
+            sendMultipart(request, ranges, size, type[0], !attrs.symlink());
         }
     }
 
@@ -213,7 +216,7 @@ public final class FileResource implements Resource {
         return v.startsWith("\"") ? v.equals(etag) : v.equals(lastModified);
     }
 
-    private void sendMultipart(Request request, List<ByteRanges.Range> ranges, long size, String type) throws IOException {
+    private void sendMultipart(Request request, List<ByteRanges.Range> ranges, long size, String type, boolean noFollow) throws IOException {
         byte[] b = new byte[12];
         RANDOM.nextBytes(b);
         String boundary = HexFormat.of().formatHex(b);
@@ -226,7 +229,7 @@ public final class FileResource implements Resource {
         request.setResponseCode(206);
         request.setHeader("Content-Type", "multipart/byteranges; boundary=" + boundary);
         request.setHeader("Content-Encoding", null);
-        FileBody.send(request, path, pieces);
+        FileBody.send(request, path, pieces, null, noFollow);
     }
 
     private static byte[] ascii(String s) {

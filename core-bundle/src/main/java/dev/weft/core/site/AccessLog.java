@@ -24,6 +24,10 @@ final class AccessLog extends ContainerLifeCycle implements RequestLog {
     private static final Logger LOG = LoggerFactory.getLogger(AccessLog.class);
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT).withZone(ZoneOffset.UTC);
     private final RequestLog.Writer writer;
+    /** The last second formatted: formatting a date per request costs more than the rest of the line. */
+    private volatile Stamp stamp = new Stamp(-1, "");
+
+    private record Stamp(long second, String text) {}
 
     AccessLog(RequestLog.Writer writer) {
         this.writer = writer;
@@ -39,7 +43,7 @@ final class AccessLog extends ContainerLifeCycle implements RequestLog {
         String target = request.getHttpURI().getPath() + (query == null ? "" : "?" + query);
         StringBuilder line = new StringBuilder(160)
                 .append(client == null || client.toString().isEmpty() ? "-" : client).append(" - - [")
-                .append(TIME.format(Instant.ofEpochMilli(Request.getTimeStamp(request)))).append("] \"")
+                .append(time(Request.getTimeStamp(request))).append("] \"")
                 .append(escape(request.getMethod())).append(' ').append(escape(target)).append(' ')
                 .append(request.getConnectionMetaData().getProtocol()).append("\" ")
                 .append(response.getStatus()).append(' ').append(bytes > 0 ? Long.toString(bytes) : "-").append(" \"")
@@ -50,6 +54,16 @@ final class AccessLog extends ContainerLifeCycle implements RequestLog {
         } catch (IOException e) {
             LOG.warn("cannot write the access log: {}", e.toString());
         }
+    }
+
+    private String time(long millis) {
+        long second = millis / 1000;
+        Stamp s = stamp;
+        if (s.second != second) {
+            s = new Stamp(second, TIME.format(Instant.ofEpochSecond(second)));
+            stamp = s;
+        }
+        return s.text;
     }
 
     /** Quotes, backslashes and control characters as {@code \xHH}, so every entry stays one parseable line. */

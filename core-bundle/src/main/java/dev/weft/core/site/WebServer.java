@@ -14,6 +14,7 @@ import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnector;
+import org.eclipse.jetty.server.AsyncRequestLogWriter;
 import org.eclipse.jetty.server.RequestLogWriter;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -95,7 +96,8 @@ public final class WebServer {
     private RequestLogWriter fileWriter() throws IOException {
         Path parent = accessLog.toAbsolutePath().getParent();
         if (parent != null) Files.createDirectories(parent);
-        RequestLogWriter writer = new RequestLogWriter(accessLog.toString());
+        // Lines go to the file from a writer thread: no request waits on the disk or a lock.
+        RequestLogWriter writer = new AsyncRequestLogWriter(accessLog.toString());
         writer.setAppend(true);
         return writer;
     }

@@ -242,6 +242,33 @@ public class FileResourceTest {
     }
 
     @Test
+    public void aChangedFileIsServedFreshWithinASecond() throws Exception {
+        write("changing.txt", "before");
+        assertEquals("before", http().get("/changing.txt").text());
+        write("changing.txt", "after, and longer");
+        long start = System.nanoTime();
+        dev.weft.testkit.Await.until(java.time.Duration.ofSeconds(3), "the new content", () -> http().get("/changing.txt").text().equals("after, and longer"));
+        assertTrue((System.nanoTime() - start) / 1_000_000 < 2000);
+        Files.delete(www.resolve("changing.txt"));
+        dev.weft.testkit.Await.until(java.time.Duration.ofSeconds(3), "404 once deleted", () -> http().get("/changing.txt").status == 404);
+    }
+
+    @Test
+    public void aFileSwappedForALinkOutOfTheRootIsNeverServed() throws Exception {
+        Path big = www.resolve("swapped.bin");
+        Files.write(big, new byte[2 * 1024 * 1024]); // too big to be kept in memory: read from disk each time
+        assertEquals(2 * 1024 * 1024, http().get("/swapped.bin").body.length);
+        Files.delete(big);
+        Files.createSymbolicLink(big, outside.resolve("secret.txt"));
+        for (int i = 0; i < 20; i++) {
+            Http.Response r = http().get("/swapped.bin");
+            assertFalse(r.text().contains("outside the root"));
+        }
+        dev.weft.testkit.Await.until(java.time.Duration.ofSeconds(3), "403 once the link is seen", () -> http().get("/swapped.bin").status == 403);
+        Files.delete(big);
+    }
+
+    @Test
     public void symlinksOutOfTheRootAreServedWhenAllowed() throws Throwable {
         FileOptions follow = new FileOptions(FileOptions.DEFAULT_INDEX_NAMES, List.of(), MimeTable.defaults(), Map.of(), n -> null, true);
         try (var s = SiteRule.running(new FileResource(www, follow))) {

@@ -1,0 +1,99 @@
+package dev.weft.core.files;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What the disk said about a path, and the bytes of small files, kept for at most a second
+ * (Jetty's own validation period) so a busy file costs no system call per request. A file that
+ * changes is served fresh within that second; a changed size or time replaces cached bytes.
+ * Memory is bounded: files up to 1 MiB, 64 MiB in all, 4096 paths.
+ */
+final class FileCache {
+    private static final long VALID_NANOS = 1_000_000_000L;
+    private static final long MAX_FILE = 1024 * 1024;
+    private static final long MAX_BYTES = 64 * 1024 * 1024;
+    private static final int MAX_PATHS = 4096;
+
+    /** One path: {@code exists} as a name (a dangling link exists), what it leads to, and maybe its bytes. */
+    record Entry(boolean exists, boolean symlink, boolean directory, boolean regular, boolean readable, long size,
+            FileTime modified, ByteBuffer content, long checked) {
+        static final Entry MISSING = new Entry(false, false, false, false, false, 0, null, null, 0);
+
+        /** The cached bytes, for one response (read-only, own position). */
+        ByteBuffer bytes() {
+            return content == null ? null : content.asReadOnlyBuffer();
+        }
+    }
+
+    private final ConcurrentHashMap<Path, Entry> entries = new ConcurrentHashMap<>();
+    private final AtomicLong cachedBytes = new AtomicLong();
+
+    Entry get(Path path) {
+        long now = System.nanoTime();
+        Entry e = entries.get(path);
+        if (e != null && now - e.checked < VALID_NANOS) return e;
+        Entry fresh = load(path, e, now);
+        if (entries.size() >= MAX_PATHS) clear();
+        Entry old = entries.put(path, fresh);
+        if (old != null && old.content != null && old.content != fresh.content) cachedBytes.addAndGet(-old.content.capacity());
+        return fresh;
+    }
+
+    private void clear() {
+        entries.clear();
+        cachedBytes.set(0);
+    }
+
+    private Entry load(Path path, Entry old, long now) {
+        BasicFileAttributes link;
+        try {
+            link = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            return Entry.MISSING;
+        } catch (IOException e) {
+            return Entry.MISSING;
+        }
+        BasicFileAttributes target = link;
+        if (link.isSymbolicLink()) {
+            try {
+                target = Files.readAttributes(path, BasicFileAttributes.class);
+            } catch (IOException e) {
+                return new Entry(true, true, false, false, false, 0, null, null, now); // dangling
+            }
+        }
+        boolean readable = target.isRegularFile() && Files.isReadable(path);
+        ByteBuffer content = null;
+        if (readable && target.size() <= MAX_FILE) {
+            if (old != null && old.content != null && old.size == target.size() && target.lastModifiedTime().equals(old.modified)) {
+                content = old.content;
+            } else if (cachedBytes.get() + target.size() <= MAX_BYTES) {
+                content = read(path, target.size());
+                if (content != null) cachedBytes.addAndGet(content.capacity());
+            }
+        }
+        return new Entry(true, link.isSymbolicLink(), target.isDirectory(), target.isRegularFile(), readable, target.size(),
+                target.lastModifiedTime(), content, now);
+    }
+
+    private static ByteBuffer read(Path path, long size) {
+        try (FileChannel in = FileChannel.open(path, StandardOpenOption.READ)) {
+            ByteBuffer b = ByteBuffer.allocateDirect((int) size);
+            while (b.hasRemaining() && in.read(b) >= 0) { }
+            if (b.hasRemaining()) return null; // shrank while we read: serve it from disk this time
+            return b.flip();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}
