@@ -1,0 +1,48 @@
+import dev.weft.core.api.Request;
+import dev.weft.core.api.Resource;
+import java.nio.charset.StandardCharsets;
+import java.util.Hashtable;
+import org.osgi.framework.BundleActivator;
+import org.osgi.framework.BundleContext;
+
+/**
+ * Dropped into Weft's deploy/ by bench/run: {@code /hello} answers from the resource API;
+ * {@code /one} is a resource one level deep and {@code /deep/a/b/c/d/e/f/g} eight levels deep,
+ * both answering the same bytes, to price traversal.
+ */
+public final class HelloBundle implements BundleActivator {
+    static final byte[] HELLO = "Hello, world!\n".getBytes(StandardCharsets.UTF_8);
+
+    static final class Hello extends Resource.Abstract {
+        @Override
+        protected void renderGet(Request request) {
+            request.setHeader("Content-Type", "text/plain");
+            request.finish(HELLO);
+        }
+    }
+
+    @Override
+    public void start(BundleContext context) {
+        mount(context, "/hello", new Hello());
+        mount(context, "/one", new Hello());
+        Resource.Abstract deep = new Resource.Abstract() {};
+        Resource.Abstract at = deep;
+        for (String name : new String[] {"a", "b", "c", "d", "e", "f"}) {
+            Resource.Abstract child = new Resource.Abstract() {};
+            at.putChild(name, child);
+            at = child;
+        }
+        at.putChild("g", new Hello());
+        mount(context, "/deep", deep);
+    }
+
+    private static void mount(BundleContext context, String path, Resource resource) {
+        Hashtable<String, Object> props = new Hashtable<>();
+        props.put(Resource.PATH, path);
+        context.registerService(Resource.class, resource, props);
+    }
+
+    @Override
+    public void stop(BundleContext context) {
+    }
+}
