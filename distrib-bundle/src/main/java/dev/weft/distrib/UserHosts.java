@@ -8,7 +8,7 @@ import java.util.Locale;
  * The tutorial's {@code <user>.example.com}: Host {@code alice.example.com} is alice's user
  * site; any other host is the site as usual.
  */
-final class UserHosts implements Resource {
+final class UserHosts implements Resource.Delegating {
     private final Resource tree;
     private final String domain;
     private final UserDirectory users;
@@ -19,21 +19,12 @@ final class UserHosts implements Resource {
         this.users = users;
     }
 
-    private Resource treeFor(Request request) {
+    @Override
+    public Resource target(Request request) {
         String host = request.getRequestHostname().toLowerCase(Locale.ROOT);
         if (!host.endsWith(domain) || host.length() == domain.length()) return tree;
         String user = host.substring(0, host.length() - domain.length());
         return user.contains(".") ? tree : users.userSite(user);
-    }
-
-    @Override
-    public Resource getChildWithDefault(String segment, Request request) {
-        return Resource.childOf(treeFor(request), segment, request);
-    }
-
-    @Override
-    public void render(Request request) throws Exception {
-        treeFor(request).render(request);
     }
 
     @Override

@@ -8,7 +8,7 @@ import java.util.Map;
  * Twisted's {@code NameVirtualHost}: the tree for the request's host name (case and port
  * ignored), or the default tree for any other host.
  */
-final class NameVirtualHost implements Resource {
+final class NameVirtualHost implements Resource.Delegating {
     private final Resource defaultTree;
     private final Map<String, VirtualHost> hosts;
 
@@ -17,19 +17,10 @@ final class NameVirtualHost implements Resource {
         this.hosts = hosts;
     }
 
-    private Resource treeFor(Request request) {
+    @Override
+    public Resource target(Request request) {
         VirtualHost host = hosts.get(VirtualHost.normal(request.getRequestHostname()));
         return host == null ? defaultTree : host.tree();
-    }
-
-    @Override
-    public Resource getChildWithDefault(String segment, Request request) {
-        return Resource.childOf(treeFor(request), segment, request);
-    }
-
-    @Override
-    public void render(Request request) throws Exception {
-        treeFor(request).render(request);
     }
 
     @Override

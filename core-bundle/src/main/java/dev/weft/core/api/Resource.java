@@ -42,6 +42,24 @@ public interface Resource {
         return next;
     }
 
+    /**
+     * A resource that stands for another, chosen per request (virtual hosts by {@code Host},
+     * user hosts): traversal and rendering go to {@link #target}.
+     */
+    interface Delegating extends Resource {
+        Resource target(Request request);
+
+        @Override
+        default Resource getChildWithDefault(String segment, Request request) {
+            return childOf(target(request), segment, request);
+        }
+
+        @Override
+        default void render(Request request) throws Exception {
+            target(request).render(request);
+        }
+    }
+
     /** A leaf takes the rest of the path itself: it stays in {@link Request#postpath()}. */
     default boolean isLeaf() {
         return false;
