@@ -7,6 +7,7 @@ import static org.junit.Assume.assumeTrue;
 
 import dev.weft.testkit.Await;
 import dev.weft.testkit.Http;
+import dev.weft.testkit.Nginx;
 import dev.weft.testkit.WeftProcess;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -144,55 +145,17 @@ public class BannerfishIT {
 
     @Test
     public void behindNginxWithTheVhostMonster() throws Exception {
-        Path nginxBinary = Path.of("/usr/sbin/nginx");
-        assumeTrue("nginx installed (.ci/run installs it)", Files.isExecutable(nginxBinary));
+        assumeTrue("nginx installed (.ci/run installs it)", Nginx.installed());
         try (WeftProcess weft = WeftProcess.start(tmp.newFolder("home").toPath(), "web", "--port", "0", "--mount", "/vhost=vhost-monster");
              Nginx nginx = new Nginx(tmp.newFolder("nginx").toPath(), "proxy_pass http://127.0.0.1:" + weft.port() + "/vhost/http/$host:$server_port$request_uri;")) {
             weft.deploy(jar());
             Await.until(Duration.ofSeconds(5), "Bannerfish", () -> weft.http().get("/bannerfish/admin/").status == 200);
             addBanner(weft, "https://shop.example/");
-            String front = "http://127.0.0.1:" + nginx.port;
-            assertTrue(Http.tcp(nginx.port).get("/bannerfish/banner").text().contains("href=\"" + front + "/bannerfish/click/1\""));
-            assertEquals(front + "/bannerfish/admin/", Http.tcp(nginx.port).get("/bannerfish/").header("Location"));
-            assertTrue(Http.tcp(nginx.port).get("/bannerfish/admin/").text().contains("action=\"" + front + "/bannerfish/admin/login\""));
+            String front = "http://127.0.0.1:" + nginx.port();
+            assertTrue(nginx.http().get("/bannerfish/banner").text().contains("href=\"" + front + "/bannerfish/click/1\""));
+            assertEquals(front + "/bannerfish/admin/", nginx.http().get("/bannerfish").header("Location"));
+            assertEquals(front + "/bannerfish/admin/", nginx.http().get("/bannerfish/").header("Location"));
+            assertTrue(nginx.http().get("/bannerfish/admin/").text().contains("action=\"" + front + "/bannerfish/admin/login\""));
         }
     }
-
-    /** A real nginx on loopback with one location. */
-    static final class Nginx implements AutoCloseable {
-        final int port;
-        private final Process process;
-
-        Nginx(Path prefix, String location) throws Exception {
-            try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-                port = s.getLocalPort();
-            }
-            Files.createDirectories(prefix.resolve("tmp"));
-            String user = "root".equals(System.getProperty("user.name")) ? "user root;\n" : "";
-            Files.writeString(prefix.resolve("nginx.conf"), user + """
-                    worker_processes 1; daemon off; pid %1$s/nginx.pid; error_log %1$s/error.log;
-                    events { worker_connections 64; }
-                    http {
-                        access_log off;
-                        client_body_temp_path %1$s/tmp; proxy_temp_path %1$s/tmp; fastcgi_temp_path %1$s/tmp;
-                        uwsgi_temp_path %1$s/tmp; scgi_temp_path %1$s/tmp;
-                        server { listen 127.0.0.1:%2$d; location / { %3$s } }
-                    }
-                    """.formatted(prefix, port, location));
-            process = new ProcessBuilder("/usr/sbin/nginx", "-p", prefix.toString(), "-c", prefix.resolve("nginx.conf").toString())
-                    .redirectErrorStream(true).redirectOutput(prefix.resolve("stdout").toFile()).start();
-            Await.until(Duration.ofSeconds(10), "nginx", () -> {
-                try (var s = new java.net.Socket("127.0.0.1", port)) {
-                    return true;
-                }
-            });
-        }
-
-        @Override
-        public void close() throws Exception {
-            process.destroy();
-            process.waitFor();
-        }
-    }
-
 }
