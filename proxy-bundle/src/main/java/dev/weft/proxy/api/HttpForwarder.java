@@ -45,6 +45,8 @@ public final class HttpForwarder implements AutoCloseable {
     public record Options(boolean keepHost, boolean sendPrefix, boolean rewriteLocation) {}
 
     private final HttpClient client = new HttpClient();
+    /** One transport per socket: HttpClient pools connections by destination, which includes it. */
+    private final java.util.Map<java.nio.file.Path, Transport> transports = new java.util.concurrent.ConcurrentHashMap<>();
     private final Duration timeout;
 
     public HttpForwarder(Duration timeout) throws Exception {
@@ -70,11 +72,13 @@ public final class HttpForwarder implements AutoCloseable {
      */
     public CompletableFuture<Outcome> forward(Request request, Target target, Options options) {
         CompletableFuture<Outcome> outcome = new CompletableFuture<>();
-        URI uri = target.base().resolve(targetPath(target.base().getRawPath(), request.postpath(), request.getQueryString()));
-        org.eclipse.jetty.client.Request out = client.newRequest(uri)
+        URI base = target.base();
+        org.eclipse.jetty.client.Request out = client.newRequest(base.getHost(), base.getPort() < 0 ? 80 : base.getPort())
+                .scheme(base.getScheme())
+                .path(targetPath(base.getRawPath(), request.postpath(), request.getQueryString()))
                 .method(request.getMethod())
                 .idleTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        if (target.socket() != null) out.transport(new Transport.TCPUnix(target.socket()));
+        if (target.socket() != null) out.transport(transports.computeIfAbsent(target.socket(), Transport.TCPUnix::new));
         String clientHost = request.getHeader("Host");
         String publicHost = hostAndPort(request);
         out.headers(h -> {
