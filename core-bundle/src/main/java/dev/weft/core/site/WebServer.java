@@ -14,8 +14,6 @@ import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnector;
-import org.eclipse.jetty.server.AsyncRequestLogWriter;
-import org.eclipse.jetty.server.RequestLogWriter;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.Slf4jRequestLogWriter;
@@ -79,7 +77,7 @@ public final class WebServer {
         s.setStopTimeout(stopTimeoutMillis);
         Slf4jRequestLogWriter viaSlf4j = new Slf4jRequestLogWriter();
         viaSlf4j.setLoggerName("dev.weft.access");
-        s.setRequestLog(new AccessLog(accessLog == null ? viaSlf4j : fileWriter()));
+        s.setRequestLog(new AccessLog(accessLog == null ? viaSlf4j : new AppendingLogWriter(accessLog)));
         try {
             s.start();
         } catch (Exception e) {
@@ -91,15 +89,6 @@ public final class WebServer {
         }
         site.sessions().start(s.getScheduler());
         server = s;
-    }
-
-    private RequestLogWriter fileWriter() throws IOException {
-        Path parent = accessLog.toAbsolutePath().getParent();
-        if (parent != null) Files.createDirectories(parent);
-        // Lines go to the file from a writer thread: no request waits on the disk or a lock.
-        RequestLogWriter writer = new AsyncRequestLogWriter(accessLog.toString());
-        writer.setAppend(true);
-        return writer;
     }
 
     /** A stale socket file (its server died) is replaced; a live one means someone is serving. */
