@@ -45,6 +45,11 @@ public final class ErrorPage implements Resource {
     }
 
     @Override
+    public boolean isNonBlocking() {
+        return true;
+    }
+
+    @Override
     public void render(Request request) {
         request.setResponseCode(code);
         request.setHeader("Content-Type", "text/html; charset=utf-8");

@@ -14,6 +14,11 @@ public final class Redirect implements Resource {
     }
 
     @Override
+    public boolean isNonBlocking() {
+        return true;
+    }
+
+    @Override
     public void render(Request request) {
         request.redirect(302, url);
     }

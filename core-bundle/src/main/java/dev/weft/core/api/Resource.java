@@ -24,7 +24,9 @@ public interface Resource {
 
     /**
      * The child for one decoded path segment; never null: answer {@link ErrorPage#notFound()} when
-     * there is none. Called with the segment already moved from postpath to prepath.
+     * there is none. Called with the segment already moved from postpath to prepath, on the
+     * thread that read the request: as in Twisted, where it runs on the reactor, it must not
+     * block (a lookup in memory or a file's metadata is fine); blocking work belongs in render.
      */
     default Resource getChildWithDefault(String segment, Request request) {
         return ErrorPage.notFound();
@@ -62,6 +64,16 @@ public interface Resource {
 
     /** A leaf takes the rest of the path itself: it stays in {@link Request#postpath()}. */
     default boolean isLeaf() {
+        return false;
+    }
+
+    /**
+     * True when {@link #render} never blocks: it answers from memory (or hands its work on
+     * asynchronously) without waiting on a disk, a process, a network or a lock. The site then
+     * renders it on the thread that read the request, as Jetty runs its non-blocking handlers;
+     * every other resource renders on a pool thread, where it may block.
+     */
+    default boolean isNonBlocking() {
         return false;
     }
 

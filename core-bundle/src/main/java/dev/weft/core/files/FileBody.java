@@ -49,7 +49,7 @@ final class FileBody {
 
     /**
      * Sends the pieces with a Content-Length and finishes the request; from {@code cached} (the
-     * whole file's bytes) when given. With {@code noFollow} (the path was a plain file when last
+     * whole file's bytes, as the cache holds them) when given, else read from disk. With {@code noFollow} (the path was a plain file when last
      * checked) the file is opened without following a link, so one put there since is refused.
      */
     static void send(Request request, Path file, List<Piece> pieces, ByteBuffer cached, boolean noFollow) throws IOException {
@@ -59,8 +59,10 @@ final class FileBody {
             request.finish();
             return;
         }
-        if (cached != null && pieces.size() == 1 && cached.remaining() == total) {
-            request.write(cached);
+        if (cached != null) {
+            for (Piece p : pieces) {
+                request.write(p.bytes != null ? ByteBuffer.wrap(p.bytes) : cached.slice((int) p.offset, (int) p.length));
+            }
             request.finish();
             return;
         }

@@ -11,7 +11,9 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.jetty.http.DateGenerator;
 
 /**
  * What the disk said about a path, and the bytes of small files, kept for at most a second
@@ -25,14 +27,23 @@ final class FileCache {
     private static final long MAX_BYTES = 64 * 1024 * 1024;
     private static final int MAX_PATHS = 4096;
 
-    /** One path: {@code exists} as a name (a dangling link exists), what it leads to, and maybe its bytes. */
+    /**
+     * One path: {@code exists} as a name (a dangling link exists), what it leads to, maybe its
+     * bytes, and for a file its validators as HTTP sends them, made once per check rather than
+     * per request.
+     */
     record Entry(boolean exists, boolean symlink, boolean directory, boolean regular, boolean readable, long size,
-            FileTime modified, ByteBuffer content, long checked) {
-        static final Entry MISSING = new Entry(false, false, false, false, false, 0, null, null, 0);
+            FileTime modified, ByteBuffer content, long checked, String etag, String lastModified) {
+        static final Entry MISSING = new Entry(false, false, false, false, false, 0, null, null, 0, null, null);
 
         /** The cached bytes, for one response (read-only, own position). */
         ByteBuffer bytes() {
             return content == null ? null : content.asReadOnlyBuffer();
+        }
+
+        /** Whole seconds, as HTTP dates have them. */
+        long modifiedMillis() {
+            return modified.toMillis() / 1000 * 1000;
         }
     }
 
@@ -69,7 +80,7 @@ final class FileCache {
             try {
                 target = Files.readAttributes(path, BasicFileAttributes.class);
             } catch (IOException e) {
-                return new Entry(true, true, false, false, false, 0, null, null, now); // dangling
+                return new Entry(true, true, false, false, false, 0, null, null, now, null, null); // dangling
             }
         }
         boolean readable = target.isRegularFile() && Files.isReadable(path);
@@ -82,8 +93,11 @@ final class FileCache {
                 if (content != null) cachedBytes.addAndGet(content.capacity());
             }
         }
+        FileTime modified = target.lastModifiedTime();
+        // A strong validator: the size and the modification time to the nanosecond.
+        String etag = "\"" + Long.toHexString(target.size()) + "-" + Long.toHexString(modified.to(TimeUnit.NANOSECONDS)) + "\"";
         return new Entry(true, link.isSymbolicLink(), target.isDirectory(), target.isRegularFile(), readable, target.size(),
-                target.lastModifiedTime(), content, now);
+                modified, content, now, etag, DateGenerator.formatDate(modified.toMillis() / 1000 * 1000));
     }
 
     private static ByteBuffer read(Path path, long size) {

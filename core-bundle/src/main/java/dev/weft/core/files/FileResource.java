@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
-import org.eclipse.jetty.http.DateGenerator;
 import org.eclipse.jetty.http.DateParser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,17 +32,20 @@ public final class FileResource implements Resource {
 
     private final Path root;
     private final Path path;
+    /** The file's name: the segment that led here, so no request decodes the path for its type. */
+    private final String name;
     private final FileOptions options;
     private final FileCache cache;
 
     /** Serves the tree under {@code root}. */
     public FileResource(Path root, FileOptions options) throws IOException {
-        this(root.toRealPath(), root.toRealPath(), options, new FileCache());
+        this(root.toRealPath(), root.toRealPath(), String.valueOf(root.toRealPath().getFileName()), options, new FileCache());
     }
 
-    private FileResource(Path root, Path path, FileOptions options, FileCache cache) {
+    private FileResource(Path root, Path path, String name, FileOptions options, FileCache cache) {
         this.root = root;
         this.path = path;
+        this.name = name;
         this.options = options;
         this.cache = cache;
     }
@@ -58,7 +60,7 @@ public final class FileResource implements Resource {
         if (segment.isEmpty()) {
             for (String index : options.indexNames()) {
                 Path candidate = path.resolve(index);
-                if (cache.get(candidate).regular()) return childFor(candidate);
+                if (cache.get(candidate).regular()) return childFor(candidate, index);
             }
             return new DirectoryLister(path, options);
         }
@@ -68,11 +70,9 @@ public final class FileResource implements Resource {
             return FILE_NOT_FOUND;
         }
         Path child = path.resolve(segment);
-        if (!cache.get(child).exists()) {
-            child = withIgnoredExtension(segment);
-            if (child == null) return FILE_NOT_FOUND;
-        }
-        return childFor(child);
+        if (cache.get(child).exists()) return childFor(child, segment);
+        child = withIgnoredExtension(segment);
+        return child == null ? FILE_NOT_FOUND : childFor(child, child.getFileName().toString());
     }
 
     /** A name that stays in this directory: not {@code ..}, no separator, no NUL. */
@@ -100,7 +100,7 @@ public final class FileResource implements Resource {
     }
 
     /** The resource for an existing entry: refused if it escapes the root, else processed or a file. */
-    private Resource childFor(Path child) {
+    private Resource childFor(Path child, String name) {
         FileCache.Entry entry = cache.get(child);
         if (!options.followSymlinks() && entry.symlink()) {
             try {
@@ -112,11 +112,10 @@ public final class FileResource implements Resource {
                 return FILE_NOT_FOUND;
             }
         }
-        String name = child.getFileName().toString();
         int dot = name.lastIndexOf('.');
         String spec = dot < 0 ? null : options.processors().get(name.substring(dot));
         if (spec != null && entry.regular()) return process(child, name.substring(dot), spec);
-        return new FileResource(root, child, options, cache);
+        return new FileResource(root, child, name, options, cache);
     }
 
     private Resource process(Path file, String ext, String spec) {
@@ -129,6 +128,13 @@ public final class FileResource implements Resource {
                     "Files ending in " + ext + " are run by the '" + name + "' processor, which is not installed.");
         }
         return processor.process(file, colon < 0 ? "" : spec.substring(colon + 1));
+    }
+
+    /** A redirect, an error or bytes already in memory: nothing to wait for. */
+    @Override
+    public boolean isNonBlocking() {
+        FileCache.Entry attrs = cache.get(path);
+        return !attrs.regular() || !attrs.readable() || attrs.content() != null;
     }
 
     @Override
@@ -151,10 +157,10 @@ public final class FileResource implements Resource {
             return;
         }
         long size = attrs.size();
-        long modified = attrs.modified().toMillis() / 1000 * 1000;
-        String etag = "\"" + Long.toHexString(size) + "-" + Long.toHexString(attrs.modified().to(java.util.concurrent.TimeUnit.NANOSECONDS)) + "\"";
-        String lastModified = DateGenerator.formatDate(modified);
-        String[] type = options.mimeTypes().typeAndEncoding(path.getFileName().toString());
+        long modified = attrs.modifiedMillis();
+        String etag = attrs.etag();
+        String lastModified = attrs.lastModified();
+        String[] type = options.mimeTypes().typeAndEncoding(name);
 
         request.setHeader("Accept-Ranges", "bytes");
         request.setHeader("Last-Modified", lastModified);
@@ -186,9 +192,9 @@ public final class FileResource implements Resource {
             ByteRanges.Range r = ranges.get(0);
             request.setResponseCode(206);
             request.setHeader("Content-Range", r.contentRange(size));
-            FileBody.send(request, path, List.of(FileBody.Piece.region(r.first(), r.length())), null, !attrs.symlink());
+            FileBody.send(request, path, List.of(FileBody.Piece.region(r.first(), r.length())), attrs.bytes(), !attrs.symlink());
         } else {
-            sendMultipart(request, ranges, size, type[0], !attrs.symlink());
+            sendMultipart(request, ranges, size, type[0], attrs);
         }
     }
 
@@ -216,7 +222,7 @@ public final class FileResource implements Resource {
         return v.startsWith("\"") ? v.equals(etag) : v.equals(lastModified);
     }
 
-    private void sendMultipart(Request request, List<ByteRanges.Range> ranges, long size, String type, boolean noFollow) throws IOException {
+    private void sendMultipart(Request request, List<ByteRanges.Range> ranges, long size, String type, FileCache.Entry attrs) throws IOException {
         byte[] b = new byte[12];
         RANDOM.nextBytes(b);
         String boundary = HexFormat.of().formatHex(b);
@@ -229,7 +235,7 @@ public final class FileResource implements Resource {
         request.setResponseCode(206);
         request.setHeader("Content-Type", "multipart/byteranges; boundary=" + boundary);
         request.setHeader("Content-Encoding", null);
-        FileBody.send(request, path, pieces, null, noFollow);
+        FileBody.send(request, path, pieces, attrs.bytes(), !attrs.symlink());
     }
 
     private static byte[] ascii(String s) {

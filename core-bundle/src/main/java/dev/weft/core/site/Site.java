@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Connector;
@@ -23,8 +25,10 @@ import org.slf4j.LoggerFactory;
  * Twisted's {@code server.Site} on Jetty 12's core API: every request gets the envelope
  * ({@code Server}, extra headers), walks the resource tree from the root one segment at a time,
  * and the resource it reaches renders. Errors become pages here and never a stack trace.
+ * Traversal runs on the thread that read the request, and so does rendering a resource that
+ * {@linkplain Resource#isNonBlocking never blocks}; the others render on a pool thread.
  */
-public final class Site extends Handler.Abstract {
+public final class Site extends Handler.Abstract.NonBlocking {
     public static final String SERVER_SOFTWARE = "Weft/0.1";
     private static final Logger LOG = LoggerFactory.getLogger(Site.class);
 
@@ -94,7 +98,8 @@ public final class Site extends Handler.Abstract {
             return true;
         }
         Forwarded forwarded = trusts(request) ? Forwarded.from(request.getHeaders()) : null;
-        render(root, new SiteRequest(this, request, response, callback, segments, forwarded));
+        dispatch(root, new SiteRequest(this, request, response, callback, segments, forwarded),
+                request.getComponents().getThreadPool());
         return true;
     }
 
@@ -117,11 +122,17 @@ public final class Site extends Handler.Abstract {
     }
 
     /**
-     * Walks from {@code start} through the request's postpath and renders what it reaches,
+     * Walks from {@code start} through the request's postpath and renders what it reaches, here,
      * turning every failure into an answer. Also continues requests that waited (for a mount
      * that was being updated) from where they stopped.
      */
     public static void render(Resource start, Request request) {
+        Resource reached = traverse(start, request);
+        if (reached != null) renderHere(reached, request);
+    }
+
+    /** The resource the postpath leads to from {@code start}, or null if traversal failed (and answered). */
+    private static Resource traverse(Resource start, Request request) {
         Resource resource = start;
         try {
             List<String> prepath = request.prepath();
@@ -131,6 +142,15 @@ public final class Site extends Handler.Abstract {
                 prepath.add(segment);
                 resource = resource.getChildWithDefault(segment, request);
             }
+            return resource;
+        } catch (Throwable e) {
+            failed(request, resource, e);
+            return null;
+        }
+    }
+
+    private static void renderHere(Resource resource, Request request) {
+        try {
             resource.render(request);
         } catch (UnsupportedMethod e) {
             unsupported(request, e.allowed());
@@ -139,6 +159,26 @@ public final class Site extends Handler.Abstract {
             errorPage(request, e.code, e.brief, e.getMessage(), null);
         } catch (Throwable e) {
             failed(request, resource, e);
+        }
+    }
+
+    /**
+     * On the thread that read the request (the site is a non-blocking handler): traversal and
+     * non-blocking resources run here; any other resource renders on a pool thread, where it
+     * may block.
+     */
+    private static void dispatch(Resource start, SiteRequest request, Executor pool) {
+        Resource reached = traverse(start, request);
+        if (reached == null) return;
+        if (reached.isNonBlocking()) {
+            renderHere(reached, request);
+            return;
+        }
+        try {
+            pool.execute(() -> renderHere(reached, request));
+        } catch (RejectedExecutionException e) {
+            LOG.warn("503 for {}: every worker thread is busy", request);
+            errorPage(request, 503, "Service Unavailable", "The server is too busy to answer; try again shortly.", null);
         }
     }
 
