@@ -11,6 +11,27 @@ rps() {
     wrk -t2 -c"$2" -d"$3"s "$1" | awk '/Requests\/sec/ {print $2}'
 }
 
+# rps_cpu URL CONNECTIONS SECONDS PID: "REQS_PER_S CPU_US_PER_REQ" from one wrk run; the CPU is
+# what PID and its child processes (nginx's workers) spent, user and system, per request answered.
+rps_cpu() {
+    local t0 t1 out reqs
+    t0=$(tree_ticks "$4")
+    out=$(wrk -t2 -c"$2" -d"$3"s "$1")
+    t1=$(tree_ticks "$4")
+    reqs=$(awk '/requests in/ {print $1}' <<< "$out")
+    awk -v r="$(awk '/Requests\/sec/ {print $2}' <<< "$out")" -v t=$((t1 - t0)) -v n="$reqs" -v hz="$(getconf CLK_TCK)" \
+        'BEGIN {printf "%s %.1f\n", r, t / hz * 1e6 / n}'
+}
+
+# tree_ticks PID: CPU clock ticks (user + system) of PID and its children.
+tree_ticks() {
+    local total=0 p
+    for p in "$1" $(pgrep -P "$1"); do
+        total=$((total + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)))
+    done
+    echo "$total"
+}
+
 # median N...: the middle value.
 median() {
     printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'
