@@ -5,7 +5,7 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
-import static org.junit.Assume.assumeFalse;
+import static org.junit.Assume.assumeTrue;
 
 import dev.weft.core.api.Processor;
 import dev.weft.core.api.Request;
@@ -292,10 +292,31 @@ public class FileResourceTest {
 
     @Test
     public void unreadableFilesAre403() throws Exception {
-        assumeFalse("root reads everything", "root".equals(System.getProperty("user.name")));
-        Path secret = write("secret.txt", "s");
+        assumeTrue("setpriv, to take root's power to read any file away", UnprivilegedServer.available());
+        Path secret = write("locked/secret.txt", "s");
+        write("locked/open.txt", "open");
+        Path unlistable = write("unlistable/in.txt", "in").getParent();
+        Path unsearchable = write("unsearchable/in.txt", "in").getParent();
         Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("---------"));
-        assertEquals(403, http().get("/secret.txt").status);
+        Files.setPosixFilePermissions(unlistable, PosixFilePermissions.fromString("-wx--x--x"));
+        Files.setPosixFilePermissions(unsearchable, PosixFilePermissions.fromString("rw-r--r--"));
+        try (UnprivilegedServer server = UnprivilegedServer.serve(www)) {
+            Http.Response r = server.http().get("/locked/secret.txt");
+            assertEquals(403, r.status);
+            assertEquals("bytes", r.header("Accept-Ranges")); // as Twisted
+            assertTrue(r.text(), r.text().contains("Forbidden"));
+            assertFalse(r.text().contains("s<"));
+            assertEquals(403, server.http().send("HEAD", "/locked/secret.txt", null).status);
+            assertEquals(403, server.http().get("/locked/secret.txt", "Range: bytes=0-0").status);
+            assertEquals("open", server.http().get("/locked/open.txt").text());
+            assertEquals(403, server.http().get("/unlistable/").status);
+            assertEquals("in", server.http().get("/unlistable/in.txt").text());
+            assertEquals(404, server.http().get("/unsearchable/in.txt").status);
+        } finally {
+            Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-r--r--"));
+            Files.setPosixFilePermissions(unlistable, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.setPosixFilePermissions(unsearchable, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
     }
 
     @Test
