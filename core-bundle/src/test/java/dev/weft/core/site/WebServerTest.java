@@ -254,6 +254,35 @@ public class WebServerTest {
     }
 
     @Test
+    public void answersThatFinishLaterHoldNoThreadWhileTheyWait() throws Exception {
+        int n = 300; // more requests than the server has threads (200)
+        List<Request> waiting = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        java.util.concurrent.CountDownLatch arrived = new java.util.concurrent.CountDownLatch(n);
+        start(new Resource.Abstract() {
+            @Override
+            protected void renderGet(Request r) {
+                waiting.add(r); // not finished: the answer comes later, from another thread
+                arrived.countDown();
+            }
+        }, null, Listener.tcp("127.0.0.1", 0));
+        List<Http.Conn> conns = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                Http.Conn c = Http.tcp(server.port()).open();
+                conns.add(c);
+                c.out.write(("GET /" + i + " HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                c.out.flush();
+            }
+            boolean all = arrived.await(30, TimeUnit.SECONDS);
+            assertTrue((n - arrived.getCount()) + " of " + n + " requests reached the resource", all);
+            for (Request r : List.copyOf(waiting)) r.finish(("late " + r.getPath()).getBytes(StandardCharsets.UTF_8));
+            for (int i = 0; i < n; i++) assertEquals("late /" + i, Http.Response.read(conns.get(i).in, false).text());
+        } finally {
+            for (Http.Conn c : conns) c.close();
+        }
+    }
+
+    @Test
     public void writeAfterFinishFailsAndASecondFinishIsHarmless() throws Exception {
         AtomicReference<Throwable> late = new AtomicReference<>();
         start(new Resource.Abstract() {
