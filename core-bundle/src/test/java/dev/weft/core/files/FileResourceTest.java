@@ -366,6 +366,19 @@ public class FileResourceTest {
     }
 
     @Test
+    public void rangesAskingForMoreThanTheFileGetTheFileOnce() throws Exception {
+        for (String range : new String[] {"bytes=0-,0-", "bytes=" + "0-40,".repeat(2) + "0-40", "bytes=" + "1-1,".repeat(64) + "2-2"}) {
+            Http.Response r = http().get("/hello.txt", "Range: " + range);
+            assertEquals(range, 200, r.status);
+            assertEquals(HUNDRED, r.text());
+        }
+        assertEquals(200, http().get("/big.bin", "Range: " + "bytes=" + "0-,".repeat(500) + "0-").status);
+        Http.Response overlap = http().get("/hello.txt", "Range: bytes=0-1,1-2");
+        assertEquals(206, overlap.status); // overlapping but small: served as asked, like Twisted
+        assertTrue(overlap.header("Content-Type").startsWith("multipart/byteranges"));
+    }
+
+    @Test
     public void severalRangesAreMultipart() throws Exception {
         Http.Response r = http().get("/hello.txt", "Range: bytes=0-1,10-12,500-600");
         assertEquals(206, r.status);
