@@ -283,6 +283,42 @@ public class FileResourceTest {
     }
 
     @Test
+    public void aDirectorySwappedForALinkOutOfTheRootIsNeverServed() throws Exception {
+        Path elsewhere = outside.resolve("elsewhere");
+        Files.createDirectories(elsewhere);
+        byte[] outBig = new byte[2 * 1024 * 1024]; // too big to be kept in memory: opened per request
+        byte[] marker = "outside the root".getBytes(StandardCharsets.UTF_8);
+        System.arraycopy(marker, 0, outBig, 0, marker.length);
+        for (String name : new String[] {"in.txt", "other.txt", "run.shout"}) Files.writeString(elsewhere.resolve(name), "outside the root");
+        Files.write(elsewhere.resolve("big.bin"), outBig);
+        write("swap/in.txt", "inside");
+        write("swap/run.shout", "inside");
+        Files.write(www.resolve("swap/big.bin"), new byte[2 * 1024 * 1024]);
+        String[] paths = {"/swap/in.txt", "/swap/other.txt", "/swap/big.bin", "/swap/", "/swap/run.shout"};
+        for (String p : paths) assertFalse(p, http().get(p).text().contains("outside"));
+        // Swapped within the second the server keeps what it learnt of /swap: still refused.
+        deleteTree(www.resolve("swap"));
+        Files.createSymbolicLink(www.resolve("swap"), elsewhere);
+        try {
+            for (String p : paths) {
+                for (String range : new String[] {"X-No-Range: 1", "Range: bytes=0-20"}) {
+                    Http.Response r = http().get(p, range);
+                    assertFalse(p + " " + range + " -> " + r.status, r.text().contains("outside") || r.text().contains("other.txt"));
+                }
+            }
+            assertEquals(403, http().get("/swap/other.txt").status);
+        } finally {
+            Files.delete(www.resolve("swap"));
+        }
+    }
+
+    static void deleteTree(Path dir) throws Exception {
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+        }
+    }
+
+    @Test
     public void symlinksOutOfTheRootAreServedWhenAllowed() throws Throwable {
         FileOptions follow = new FileOptions(FileOptions.DEFAULT_INDEX_NAMES, List.of(), MimeTable.defaults(), Map.of(), n -> null, true);
         try (var s = SiteRule.running(new FileResource(www, follow))) {
