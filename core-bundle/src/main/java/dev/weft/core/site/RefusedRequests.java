@@ -52,6 +52,7 @@ final class RefusedRequests implements Request.Handler {
         }
         LOG.info("{} for a request Jetty refused before the site: {}", code, why);
         byte[] body = ErrorPage.html(code, brief, detail).getBytes(StandardCharsets.UTF_8);
+        request.setAttribute(AccessLog.BYTES, (long) body.length); // Jetty does not count what its error handler writes
         response.setStatus(code);
         headers.put(HttpHeader.CONTENT_TYPE, "text/html; charset=utf-8");
         headers.put(HttpHeader.CONTENT_LENGTH, body.length);

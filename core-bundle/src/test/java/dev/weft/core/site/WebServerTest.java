@@ -109,6 +109,23 @@ public class WebServerTest {
     }
 
     @Test
+    public void requestsJettyRefusesAreLoggedWithTheirAnswer() throws Exception {
+        Path log = tmp.getRoot().toPath().resolve("access.log");
+        start(new Context(), log, Listener.tcp("127.0.0.1", 0));
+        Http http = Http.tcp(server.port());
+        int dots = http.get("/../etc/passwd").body.length;
+        int star = http.get("*", "User-Agent: star").body.length;
+        List<String> lines = Await.until(Duration.ofSeconds(5), "two log lines", () -> {
+            String text = Files.readString(log);
+            List<String> l = text.lines().toList();
+            return l.size() == 2 && text.endsWith("\n") ? l : null;
+        });
+        assertTrue(dots > 0 && star > 0);
+        assertTrue(lines.toString(), lines.stream().anyMatch(l -> l.matches("127\\.0\\.0\\.1 - - \\[.*\\] \".*\" 404 " + dots + " \"-\" \"-\"")));
+        assertTrue(lines.toString(), lines.stream().anyMatch(l -> l.endsWith("\"GET * HTTP/1.1\" 405 " + star + " \"-\" \"star\"")));
+    }
+
+    @Test
     public void unixSocketsAreOwnerOnlyAndTrustForwardedContext() throws Exception {
         Path sock = socket();
         start(new Context(), null, Listener.unix(sock));
