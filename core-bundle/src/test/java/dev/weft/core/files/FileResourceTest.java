@@ -468,6 +468,29 @@ public class FileResourceTest {
     }
 
     @Test
+    public void filesOver4GiBHaveExactLengthsAndRanges() throws Exception {
+        Path huge = www.resolve("huge.bin");
+        long size = 5L * 1024 * 1024 * 1024 + 3; // sparse: takes no disk
+        try (var f = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+            f.setLength(size);
+            f.seek(size - 3);
+            f.write("end".getBytes(StandardCharsets.US_ASCII));
+        }
+        try {
+            assertEquals(String.valueOf(size), http().send("HEAD", "/huge.bin", null).header("Content-Length"));
+            Http.Response tail = http().get("/huge.bin", "Range: bytes=-3");
+            assertEquals(206, tail.status);
+            assertEquals("bytes " + (size - 3) + "-" + (size - 1) + "/" + size, tail.header("Content-Range"));
+            assertEquals("end", tail.text());
+            Http.Response two = http().get("/huge.bin", "Range: bytes=0-0," + (size - 2) + "-");
+            assertTrue(two.text(), two.text().contains("Content-Range: bytes " + (size - 2) + "-" + (size - 1) + "/" + size + "\r\n\r\nnd\r\n"));
+            assertTrue(DirectoryLister.formatFileSize(size).equals("5G"));
+        } finally {
+            Files.delete(huge);
+        }
+    }
+
+    @Test
     public void largeFilesStreamWhole() throws Exception {
         Http.Response r = http().get("/big.bin");
         assertEquals(200, r.status);
