@@ -25,10 +25,13 @@ final class FileCache {
     private static final long MAX_BYTES = 64 * 1024 * 1024;
     private static final int MAX_PATHS = 4096;
 
-    /** One path: {@code exists} as a name (a dangling link exists), what it leads to, and maybe its bytes. */
-    record Entry(boolean exists, boolean symlink, boolean directory, boolean regular, boolean readable, long size,
+    /**
+     * One path: {@code exists} as a name (a dangling link exists), what it leads to, whether that
+     * is {@code outside} the served root (through a link anywhere on the way), and maybe its bytes.
+     */
+    record Entry(boolean exists, boolean symlink, boolean outside, boolean directory, boolean regular, boolean readable, long size,
             FileTime modified, ByteBuffer content, long checked) {
-        static final Entry MISSING = new Entry(false, false, false, false, false, 0, null, null, 0);
+        static final Entry MISSING = new Entry(false, false, false, false, false, false, 0, null, null, 0);
 
         /** The cached bytes, for one response (read-only, own position). */
         ByteBuffer bytes() {
@@ -38,6 +41,27 @@ final class FileCache {
 
     private final ConcurrentHashMap<Path, Entry> entries = new ConcurrentHashMap<>();
     private final AtomicLong cachedBytes = new AtomicLong();
+    /** The served root, when paths leading out of it are to be marked; else null. */
+    private final Path root;
+
+    /** @param root the real path of the served root, to mark paths that lead out of it; null to not check */
+    FileCache(Path root) {
+        this.root = root;
+    }
+
+    /**
+     * Whether {@code path}, resolved now, lies under the root. The cache's own answer may be up to
+     * a second old, and a directory on the way may have become a link since: what is about to be
+     * opened or run is checked again with this.
+     */
+    boolean inside(Path path) {
+        if (root == null) return true;
+        try {
+            return path.toRealPath().startsWith(root);
+        } catch (IOException e) {
+            return false;
+        }
+    }
 
     Entry get(Path path) {
         long now = System.nanoTime();
@@ -69,9 +93,12 @@ final class FileCache {
             try {
                 target = Files.readAttributes(path, BasicFileAttributes.class);
             } catch (IOException e) {
-                return new Entry(true, true, false, false, false, 0, null, null, now); // dangling
+                return new Entry(true, true, false, false, false, false, 0, null, null, now); // dangling
             }
         }
+        // Any link on the way counts, not only this name: a directory may be a link out of the root.
+        if (!inside(path)) return new Entry(true, link.isSymbolicLink(), true, target.isDirectory(), target.isRegularFile(), false,
+                target.size(), target.lastModifiedTime(), null, now);
         boolean readable = target.isRegularFile() && Files.isReadable(path);
         ByteBuffer content = null;
         if (readable && target.size() <= MAX_FILE) {
@@ -82,7 +109,7 @@ final class FileCache {
                 if (content != null) cachedBytes.addAndGet(content.capacity());
             }
         }
-        return new Entry(true, link.isSymbolicLink(), target.isDirectory(), target.isRegularFile(), readable, target.size(),
+        return new Entry(true, link.isSymbolicLink(), false, target.isDirectory(), target.isRegularFile(), readable, target.size(),
                 target.lastModifiedTime(), content, now);
     }
 
