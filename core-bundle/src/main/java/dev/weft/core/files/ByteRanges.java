@@ -16,6 +16,9 @@ final class ByteRanges {
         }
     }
 
+    /** More parts than any reader of a document needs at once. */
+    static final int MAX_RANGES = 64;
+
     private ByteRanges() {
     }
 
@@ -49,6 +52,11 @@ final class ByteRanges {
                 return null;
             }
         }
+        // Overlapping ranges could make a small request ask for the file many times over
+        // (bytes=0-,0-,0-...): like Apache, answer those with the whole file once (RFC 9110 14.2).
+        long total = 0;
+        for (Range r : ranges) total += r.length();
+        if (ranges.size() > MAX_RANGES || total > size) return null;
         return ranges;
     }
 

@@ -28,10 +28,12 @@ final class DirectoryLister implements Resource {
 
     private final Path directory;
     private final FileOptions options;
+    private final FileCache cache;
 
-    DirectoryLister(Path directory, FileOptions options) {
+    DirectoryLister(Path directory, FileOptions options, FileCache cache) {
         this.directory = directory;
         this.options = options;
+        this.cache = cache;
     }
 
     private record Entry(String name, BasicFileAttributes attrs) {
@@ -40,6 +42,11 @@ final class DirectoryLister implements Resource {
     @Override
     public void render(Request request) {
         if (!ALLOWED.contains(request.getMethod())) throw new UnsupportedMethod(ALLOWED);
+        if (!cache.inside(directory)) {
+            LOG.info("403 for the listing of {}: a symlink leads out of the served root", directory);
+            ErrorPage.forbidden().render(request);
+            return;
+        }
         List<Entry> entries = new ArrayList<>();
         try (Stream<Path> list = Files.list(directory)) {
             list.forEach(p -> {

@@ -12,9 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Streams a body made of literal bytes and regions of one file, 64 KiB at a time, each read
- * issued when the previous write has been taken by the network: a large file never sits in
- * memory and no thread waits on a slow client.
+ * Streams a body made of literal bytes and regions of one file, 64 KiB at a time through one
+ * buffer, each read issued when the previous write has been taken by the network: a large file
+ * never sits in memory, makes no garbage per chunk, and no thread waits on a slow client.
  */
 final class FileBody {
     private static final Logger LOG = LoggerFactory.getLogger(FileBody.class);
@@ -40,6 +40,7 @@ final class FileBody {
     private final List<Piece> pieces;
     private int index;
     private long done;
+    private ByteBuffer buffer;
 
     private FileBody(Request request, FileChannel channel, List<Piece> pieces) {
         this.request = request;
@@ -49,8 +50,9 @@ final class FileBody {
 
     /**
      * Sends the pieces with a Content-Length and finishes the request; from {@code cached} (the
-     * whole file's bytes, as the cache holds them) when given, else read from disk. With {@code noFollow} (the path was a plain file when last
-     * checked) the file is opened without following a link, so one put there since is refused.
+     * whole file's bytes, as the cache holds them) when given, else read from disk. With
+     * {@code noFollow} (the path was a plain file when last checked) the file is opened without
+     * following a link, so one put there since is refused.
      */
     static void send(Request request, Path file, List<Piece> pieces, ByteBuffer cached, boolean noFollow) throws IOException {
         long total = pieces.stream().mapToLong(Piece::size).sum();
@@ -93,7 +95,9 @@ final class FileBody {
                     index++;
                 } else {
                     int n = (int) Math.min(CHUNK, p.length - done);
-                    chunk = ByteBuffer.allocate(n);
+                    // One buffer for the whole body: it is refilled only once the network has taken it.
+                    if (buffer == null) buffer = ByteBuffer.allocate(CHUNK);
+                    chunk = buffer.clear();
                     readFully(channel, chunk, p.offset + done, n);
                     done += n;
                     if (done == p.length) {

@@ -28,13 +28,13 @@ final class FileCache {
     private static final int MAX_PATHS = 4096;
 
     /**
-     * One path: {@code exists} as a name (a dangling link exists), what it leads to, maybe its
-     * bytes, and for a file its validators as HTTP sends them, made once per check rather than
-     * per request.
+     * One path: {@code exists} as a name (a dangling link exists), what it leads to, whether that
+     * is {@code outside} the served root (through a link anywhere on the way), maybe its bytes,
+     * and for a file its validators as HTTP sends them, made once per check rather than per request.
      */
-    record Entry(boolean exists, boolean symlink, boolean directory, boolean regular, boolean readable, long size,
+    record Entry(boolean exists, boolean symlink, boolean outside, boolean directory, boolean regular, boolean readable, long size,
             FileTime modified, ByteBuffer content, long checked, String etag, String lastModified) {
-        static final Entry MISSING = new Entry(false, false, false, false, false, 0, null, null, 0, null, null);
+        static final Entry MISSING = new Entry(false, false, false, false, false, false, 0, null, null, 0, null, null);
 
         /** The cached bytes, for one response (read-only, own position). */
         ByteBuffer bytes() {
@@ -49,6 +49,27 @@ final class FileCache {
 
     private final ConcurrentHashMap<Path, Entry> entries = new ConcurrentHashMap<>();
     private final AtomicLong cachedBytes = new AtomicLong();
+    /** The served root, when paths leading out of it are to be marked; else null. */
+    private final Path root;
+
+    /** @param root the real path of the served root, to mark paths that lead out of it; null to not check */
+    FileCache(Path root) {
+        this.root = root;
+    }
+
+    /**
+     * Whether {@code path}, resolved now, lies under the root. The cache's own answer may be up to
+     * a second old, and a directory on the way may have become a link since: what is about to be
+     * opened or run is checked again with this.
+     */
+    boolean inside(Path path) {
+        if (root == null) return true;
+        try {
+            return path.toRealPath().startsWith(root);
+        } catch (IOException e) {
+            return false;
+        }
+    }
 
     Entry get(Path path) {
         long now = System.nanoTime();
@@ -80,9 +101,12 @@ final class FileCache {
             try {
                 target = Files.readAttributes(path, BasicFileAttributes.class);
             } catch (IOException e) {
-                return new Entry(true, true, false, false, false, 0, null, null, now, null, null); // dangling
+                return new Entry(true, true, false, false, false, false, 0, null, null, now, null, null); // dangling
             }
         }
+        // Any link on the way counts, not only this name: a directory may be a link out of the root.
+        if (!inside(path)) return new Entry(true, link.isSymbolicLink(), true, target.isDirectory(), target.isRegularFile(), false,
+                target.size(), target.lastModifiedTime(), null, now, null, null);
         boolean readable = target.isRegularFile() && Files.isReadable(path);
         ByteBuffer content = null;
         if (readable && target.size() <= MAX_FILE) {
@@ -96,7 +120,7 @@ final class FileCache {
         FileTime modified = target.lastModifiedTime();
         // A strong validator: the size and the modification time to the nanosecond.
         String etag = "\"" + Long.toHexString(target.size()) + "-" + Long.toHexString(modified.to(TimeUnit.NANOSECONDS)) + "\"";
-        return new Entry(true, link.isSymbolicLink(), target.isDirectory(), target.isRegularFile(), readable, target.size(),
+        return new Entry(true, link.isSymbolicLink(), false, target.isDirectory(), target.isRegularFile(), readable, target.size(),
                 modified, content, now, etag, DateGenerator.formatDate(modified.toMillis() / 1000 * 1000));
     }
 

@@ -39,7 +39,8 @@ public final class FileResource implements Resource {
 
     /** Serves the tree under {@code root}. */
     public FileResource(Path root, FileOptions options) throws IOException {
-        this(root.toRealPath(), root.toRealPath(), String.valueOf(root.toRealPath().getFileName()), options, new FileCache());
+        this(root.toRealPath(), root.toRealPath(), String.valueOf(root.toRealPath().getFileName()), options,
+                new FileCache(options.followSymlinks() ? null : root.toRealPath()));
     }
 
     private FileResource(Path root, Path path, String name, FileOptions options, FileCache cache) {
@@ -62,7 +63,7 @@ public final class FileResource implements Resource {
                 Path candidate = path.resolve(index);
                 if (cache.get(candidate).regular()) return childFor(candidate, index);
             }
-            return new DirectoryLister(path, options);
+            return new DirectoryLister(path, options, cache);
         }
         if (segment.equals(".")) return this;
         if (!isPlainName(segment)) {
@@ -102,20 +103,20 @@ public final class FileResource implements Resource {
     /** The resource for an existing entry: refused if it escapes the root, else processed or a file. */
     private Resource childFor(Path child, String name) {
         FileCache.Entry entry = cache.get(child);
-        if (!options.followSymlinks() && entry.symlink()) {
-            try {
-                if (!child.toRealPath().startsWith(root)) {
-                    LOG.info("403 for {}: a symlink out of the served root {}", child, root);
-                    return ErrorPage.forbidden();
-                }
-            } catch (IOException e) {
-                return FILE_NOT_FOUND;
-            }
-        }
+        if (entry.outside()) return outside(child);
         int dot = name.lastIndexOf('.');
         String spec = dot < 0 ? null : options.processors().get(name.substring(dot));
-        if (spec != null && entry.regular()) return process(child, name.substring(dot), spec);
+        if (spec != null && entry.regular()) {
+            // A processor runs the file: make sure of it now, not as of the cache's last look.
+            if (!cache.inside(child)) return outside(child);
+            return process(child, name.substring(dot), spec);
+        }
         return new FileResource(root, child, name, options, cache);
+    }
+
+    private ErrorPage outside(Path child) {
+        LOG.info("403 for {}: a symlink leads out of the served root {}", child, root);
+        return ErrorPage.forbidden();
     }
 
     private Resource process(Path file, String ext, String spec) {
@@ -145,6 +146,10 @@ public final class FileResource implements Resource {
             FILE_NOT_FOUND.render(request);
             return;
         }
+        if (attrs.outside()) {
+            outside(path).render(request);
+            return;
+        }
         if (attrs.directory()) {
             String query = request.getQueryString();
             request.redirect(301, request.prePathURL() + "/" + (query == null ? "" : "?" + query));
@@ -154,6 +159,12 @@ public final class FileResource implements Resource {
             LOG.info("403 for {}: not a readable file", path);
             request.setHeader("Accept-Ranges", "bytes");
             ErrorPage.forbidden().render(request);
+            return;
+        }
+        if (attrs.content() == null && !cache.inside(path)) {
+            // The file is to be read from disk: a directory on the way may have become a link out
+            // of the root since the cache last looked.
+            outside(path).render(request);
             return;
         }
         long size = attrs.size();

@@ -21,6 +21,8 @@ import org.slf4j.LoggerFactory;
 final class AccessLog extends ContainerLifeCycle implements RequestLog {
     /** Request attribute where {@link SiteRequest} leaves the client IP it settled on. */
     static final String CLIENT = "dev.weft.client";
+    /** Request attribute with the body length of an answer Jetty does not count ({@link RefusedRequests}). */
+    static final String BYTES = "dev.weft.bytes";
     private static final Logger LOG = LoggerFactory.getLogger(AccessLog.class);
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT).withZone(ZoneOffset.UTC);
     private final RequestLog.Writer writer;
@@ -39,6 +41,7 @@ final class AccessLog extends ContainerLifeCycle implements RequestLog {
         Object client = request.getAttribute(CLIENT);
         if (client == null) client = Request.getRemoteAddr(request);
         long bytes = Response.getContentBytesWritten(response);
+        if (bytes == 0 && request.getAttribute(BYTES) instanceof Long b && !"HEAD".equals(request.getMethod())) bytes = b;
         String query = request.getHttpURI().getQuery();
         String target = request.getHttpURI().getPath() + (query == null ? "" : "?" + query);
         StringBuilder line = new StringBuilder(160)

@@ -78,6 +78,12 @@ public final class Site extends Handler.Abstract.NonBlocking {
         for (String[] h : extraHeaders) headers.add(h[0], h[1]);
     }
 
+    /** The envelope on headers that may already carry it (an answer Jetty takes over): no header twice. */
+    void envelopeOnce(HttpFields.Mutable headers) {
+        for (String[] h : extraHeaders) headers.remove(h[0]);
+        envelope(headers);
+    }
+
     public Sessions sessions() {
         return sessions;
     }
@@ -103,7 +109,10 @@ public final class Site extends Handler.Abstract.NonBlocking {
         return true;
     }
 
-    /** {@code OPTIONS *}: 200 with nothing; any other method on {@code *}: 405. */
+    /**
+     * {@code OPTIONS *}: 200 with nothing; any other method on {@code *}: 405. (Jetty refuses most
+     * of those before the site sees them; {@link RefusedRequests} answers them the same way.)
+     */
     private static void serverWide(org.eclipse.jetty.server.Request request, Response response, Callback callback) {
         if (!"OPTIONS".equals(request.getMethod())) {
             response.setStatus(405);

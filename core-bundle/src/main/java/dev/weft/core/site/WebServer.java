@@ -51,7 +51,8 @@ public final class WebServer {
         config.setSendServerVersion(false);
         config.setSendXPoweredBy(false);
         // Weft decodes and checks paths itself, segment by segment (see Paths), and answers
-        // .. and friends with 404 instead of Jetty's 400.
+        // .. and friends with 404 instead of Jetty's 400. (Jetty still refuses a path that climbs
+        // above the root or holds NUL before any handler: RefusedRequests answers those.)
         config.setUriCompliance(UriCompliance.UNSAFE);
         config.setRelativeRedirectAllowed(true);
         config.setIdleTimeout(60_000);
@@ -74,6 +75,7 @@ public final class WebServer {
             }
         }
         s.setHandler(new GracefulHandler(site));
+        s.setErrorHandler(new RefusedRequests(site));
         s.setStopTimeout(stopTimeoutMillis);
         Slf4jRequestLogWriter viaSlf4j = new Slf4jRequestLogWriter();
         viaSlf4j.setLoggerName("dev.weft.access");

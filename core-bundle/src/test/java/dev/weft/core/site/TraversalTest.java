@@ -222,6 +222,22 @@ public class TraversalTest {
     }
 
     @Test
+    public void requestsJettyRefusesGetTheEnvelopeAndThePageToo() throws Exception {
+        site.site.setExtraHeaders(java.util.List.<String[]>of(new String[] {"X-Frame-Options", "DENY"}));
+        Http.Response huge = site.http().get("/a", "X-Big: " + "x".repeat(20_000));
+        assertEquals(431, huge.status);
+        Http.Response badHeader = site.http().raw("GET /a HTTP/1.1\r\nHost: x\r\nNo colon here\r\n\r\n");
+        assertEquals(400, badHeader.status);
+        for (Http.Response r : new Http.Response[] {huge, badHeader}) {
+            assertEquals(Site.SERVER_SOFTWARE, r.header("Server"));
+            assertEquals("DENY", r.header("X-Frame-Options"));
+            assertEquals("text/html; charset=utf-8", r.header("Content-Type"));
+            assertTrue(r.text(), r.text().startsWith("<!DOCTYPE html>"));
+            assertFalse(r.text(), r.text().contains("Jetty") || r.text().contains("Exception"));
+        }
+    }
+
+    @Test
     public void anEmptyAnswerHasNoContentType() throws Exception {
         Http.Response r = site.http().get("/empty");
         assertEquals(200, r.status);
@@ -234,8 +250,14 @@ public class TraversalTest {
         Http.Response r = site.http().send("OPTIONS", "*", null);
         assertEquals(200, r.status);
         assertEquals("0", r.header("Content-Length"));
-        // Jetty's parser refuses '*' with any other method (Twisted answers 405).
-        assertEquals(400, site.http().get("*").status);
+        // Any other method on '*' is 405 (Twisted's answer), in the site's envelope, although
+        // Jetty refuses it before the site sees it.
+        for (String method : new String[] {"GET", "HEAD", "POST", "DELETE"}) {
+            Http.Response other = site.http().send(method, "*", method.equals("POST") ? new byte[0] : null);
+            assertEquals(method, 405, other.status);
+            assertEquals("OPTIONS", other.header("Allow"));
+            assertEquals(Site.SERVER_SOFTWARE, other.header("Server"));
+        }
     }
 
     @Test

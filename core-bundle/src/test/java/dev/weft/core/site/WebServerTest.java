@@ -93,13 +93,36 @@ public class WebServerTest {
         http.get("/a?x=1", "User-Agent: curl \"quoted\"", "Referer: http://r.example/");
         int bLength = http.get("/b").body.length;
         List<String> lines = Await.until(Duration.ofSeconds(5), "two log lines", () -> {
-            List<String> l = Files.readAllLines(log);
-            return l.size() == 2 ? l : null;
+            String text = Files.readString(log); // whole lines only: the writer may be mid-line
+            List<String> l = text.lines().toList();
+            return l.size() == 2 && text.endsWith("\n") ? l : null;
         });
+        // Jetty logs a request once its answer is complete, on the thread that completed it: the
+        // client may have its answer to /a and have sent /b before /a's line is written, so the
+        // two lines may come in either order.
+        String a = lines.stream().filter(l -> l.contains("/a?x=1")).findFirst().orElseThrow();
+        String b = lines.stream().filter(l -> l.contains("GET /b ")).findFirst().orElseThrow();
         String date = "\\[\\d{2}/[A-Z][a-z]{2}/\\d{4}:\\d{2}:\\d{2}:\\d{2} \\+0000\\]";
-        assertTrue(lines.get(0), lines.get(0).matches("127\\.0\\.0\\.1 - - " + date
+        assertTrue(a, a.matches("127\\.0\\.0\\.1 - - " + date
                 + " \"GET /a\\?x=1 HTTP/1\\.1\" 200 \\d+ \"http://r\\.example/\" \"curl \\\\x22quoted\\\\x22\""));
-        assertTrue(lines.get(1), lines.get(1).endsWith("\"GET /b HTTP/1.1\" 200 " + bLength + " \"-\" \"-\""));
+        assertTrue(b, b.matches("127\\.0\\.0\\.1 - - " + date + " \"GET /b HTTP/1\\.1\" 200 " + bLength + " \"-\" \"-\""));
+    }
+
+    @Test
+    public void requestsJettyRefusesAreLoggedWithTheirAnswer() throws Exception {
+        Path log = tmp.getRoot().toPath().resolve("access.log");
+        start(new Context(), log, Listener.tcp("127.0.0.1", 0));
+        Http http = Http.tcp(server.port());
+        int dots = http.get("/../etc/passwd").body.length;
+        int star = http.get("*", "User-Agent: star").body.length;
+        List<String> lines = Await.until(Duration.ofSeconds(5), "two log lines", () -> {
+            String text = Files.readString(log);
+            List<String> l = text.lines().toList();
+            return l.size() == 2 && text.endsWith("\n") ? l : null;
+        });
+        assertTrue(dots > 0 && star > 0);
+        assertTrue(lines.toString(), lines.stream().anyMatch(l -> l.matches("127\\.0\\.0\\.1 - - \\[.*\\] \".*\" 404 " + dots + " \"-\" \"-\"")));
+        assertTrue(lines.toString(), lines.stream().anyMatch(l -> l.endsWith("\"GET * HTTP/1.1\" 405 " + star + " \"-\" \"star\"")));
     }
 
     @Test
@@ -245,6 +268,35 @@ public class WebServerTest {
         assertNotNull(failure);
         assertNotNull(ended.get(5, TimeUnit.SECONDS));
         assertTrue(seen.get().isFinished());
+    }
+
+    @Test
+    public void answersThatFinishLaterHoldNoThreadWhileTheyWait() throws Exception {
+        int n = 300; // more requests than the server has threads (200)
+        List<Request> waiting = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        java.util.concurrent.CountDownLatch arrived = new java.util.concurrent.CountDownLatch(n);
+        start(new Resource.Abstract() {
+            @Override
+            protected void renderGet(Request r) {
+                waiting.add(r); // not finished: the answer comes later, from another thread
+                arrived.countDown();
+            }
+        }, null, Listener.tcp("127.0.0.1", 0));
+        List<Http.Conn> conns = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                Http.Conn c = Http.tcp(server.port()).open();
+                conns.add(c);
+                c.out.write(("GET /" + i + " HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                c.out.flush();
+            }
+            boolean all = arrived.await(30, TimeUnit.SECONDS);
+            assertTrue((n - arrived.getCount()) + " of " + n + " requests reached the resource", all);
+            for (Request r : List.copyOf(waiting)) r.finish(("late " + r.getPath()).getBytes(StandardCharsets.UTF_8));
+            for (int i = 0; i < n; i++) assertEquals("late /" + i, Http.Response.read(conns.get(i).in, false).text());
+        } finally {
+            for (Http.Conn c : conns) c.close();
+        }
     }
 
     @Test

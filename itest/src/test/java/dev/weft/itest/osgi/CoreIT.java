@@ -1,6 +1,8 @@
 package dev.weft.itest.osgi;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotSame;
 import static org.junit.Assert.assertSame;
 import static org.ops4j.pax.exam.CoreOptions.bundle;
 import static org.ops4j.pax.exam.CoreOptions.cleanCaches;
@@ -36,6 +38,7 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.ConfigurationAdmin;
 
@@ -134,11 +137,43 @@ public class CoreIT {
     }
 
     @Test
+    public void failuresAreErrorPagesInTheSitesEnvelopeWithoutAStackTrace() throws Exception {
+        Hashtable<String, Object> props = new Hashtable<>();
+        props.put(Resource.PATH, "/boom");
+        ServiceRegistration<Resource> reg = context.registerService(Resource.class, new Resource() {
+            @Override
+            public void render(Request request) {
+                throw new IllegalStateException("secret detail");
+            }
+        }, props);
+        try {
+            Http.Response boom = http().get("/boom");
+            assertEquals(500, boom.status);
+            assertFalse(boom.text(), boom.text().contains("secret detail") || boom.text().contains("Exception"));
+            // Refused by Jetty before the site: still the site's answer (404 for .., 405 for GET *).
+            Http.Response dots = http().get("/../etc/passwd");
+            assertEquals(404, dots.status);
+            Http.Response star = http().get("*");
+            assertEquals(405, star.status);
+            assertEquals("OPTIONS", star.header("Allow"));
+            for (Http.Response r : new Http.Response[] {boom, dots, star}) {
+                assertEquals("Weft/0.1", r.header("Server"));
+                assertEquals("text/html; charset=utf-8", r.header("Content-Type"));
+            }
+        } finally {
+            reg.unregister();
+        }
+    }
+
+    @Test
     public void theRegistryIsSharedByTypeAndName() {
         StringBuilder shared = new StringBuilder("shared");
         registry.setComponent(StringBuilder.class, shared);
         registry.setComponent(StringBuilder.class, "other", new StringBuilder("named"));
-        Registry seenElsewhere = context.getService(context.getServiceReference(Registry.class));
+        // As another bundle (the testkit) sees it.
+        BundleContext other = FrameworkUtil.getBundle(Http.class).getBundleContext();
+        assertNotSame(context.getBundle(), other.getBundle());
+        Registry seenElsewhere = other.getService(other.getServiceReference(Registry.class));
         assertSame(shared, seenElsewhere.getComponent(StringBuilder.class));
         assertEquals("named", seenElsewhere.getComponent(StringBuilder.class, "other").toString());
         registry.unsetComponent(StringBuilder.class);
