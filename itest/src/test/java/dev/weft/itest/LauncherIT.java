@@ -5,6 +5,7 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import dev.weft.testkit.Http;
+import dev.weft.testkit.SelfSigned;
 import dev.weft.testkit.WeftProcess;
 import dev.weft.testkit.WeftProcess.Result;
 import java.net.InetAddress;
@@ -51,9 +52,29 @@ public class LauncherIT {
         assertRefused(home, "--mount expects /PATH=TYPE[:ARG]", "web", "--mount", "docs");
         assertRefused(home, "--add-header expects 'Name: value'", "web", "--add-header", "no colon");
         assertRefused(home, "unknown command 'serve'", "serve");
-        assertRefused(home, "HTTPS is not built in yet", "web", "--https", "8443");
+        assertRefused(home, "--privkey: cannot read server.pem", "web", "--https", "8443");
+        assertRefused(home, "--certificate and --privkey go with --https PORT", "web", "--certificate", "cert.pem");
+        Path notPem = Files.writeString(tmp.getRoot().toPath().resolve("key.txt"), "hello");
+        assertRefused(home, "--privkey: " + notPem + " holds no PEM private key", "web", "--https", "8443", "--privkey", notPem.toString());
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             assertRefused(home, "cannot listen on 127.0.0.1:" + taken.getLocalPort(), "web", "--port", String.valueOf(taken.getLocalPort()));
+        }
+    }
+
+    @Test
+    public void servesHttpsWithPemFilesLikeTwistdWeb() throws Exception {
+        SelfSigned cert = SelfSigned.in(tmp.newFolder("tls").toPath());
+        Path site = tmp.newFolder("site").toPath();
+        Files.writeString(site.resolve("index.html"), "secure hello");
+        Files.createDirectory(site.resolve("dir"));
+        try (WeftProcess weft = WeftProcess.start(tmp.newFolder("home").toPath(), "web", "--path", site.toString(), "--port", "0",
+                "--https", "0", "--certificate", cert.certificate().toString(), "--privkey", cert.key().toString())) {
+            String https = weft.shell("web:listeners").lines().filter(l -> l.startsWith("https://127.0.0.1:")).findFirst().orElseThrow();
+            int port = Integer.parseInt(https.replaceAll(".*:(\\d+)/$", "$1"));
+            Http tls = Http.tls(port, cert.trust());
+            assertEquals("secure hello", tls.get("/").text());
+            assertEquals("redirects name the scheme the client used", "https://127.0.0.1:" + port + "/dir/", tls.get("/dir").header("Location"));
+            assertEquals("secure hello", weft.http().get("/").text());
         }
     }
 
@@ -63,7 +84,7 @@ public class LauncherIT {
         assertEquals(0, help.exitCode());
         for (String option : new String[] {"--path", "--port", "--interface", "--index", "--ignore-ext", "--mime-type",
                 "--add-header", "--processor", "--mount", "--vhost", "--rewrite", "--alias", "--logfile", "--pidfile",
-                "--user", "--personal", "--publish"}) {
+                "--user", "--personal", "--publish", "--https", "--certificate", "--privkey"}) {
             assertTrue(option + " in --help", help.output().contains(option + " "));
         }
     }

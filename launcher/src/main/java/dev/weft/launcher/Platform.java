@@ -106,12 +106,17 @@ final class Platform {
                 throw new BadCommandLine("cannot listen on " + listener + ": another server is listening on " + listener.substring(5));
             }
         }
-        if (site.port <= 0) return;
+        probe(site.port);
+        if (site.httpsPort != null) probe(site.httpsPort);
+    }
+
+    private void probe(int port) throws BadCommandLine {
+        if (port <= 0) return;
         try (ServerSocket probe = new ServerSocket()) {
             probe.setReuseAddress(true);
-            probe.bind(new InetSocketAddress(site.iface, site.port));
+            probe.bind(new InetSocketAddress(site.iface, port));
         } catch (IOException e) {
-            throw new BadCommandLine("cannot listen on " + site.iface + ":" + site.port + ": " + e.getMessage());
+            throw new BadCommandLine("cannot listen on " + site.iface + ":" + port + ": " + e.getMessage());
         }
     }
 

@@ -1,10 +1,14 @@
 package dev.weft.launcher;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -33,6 +37,10 @@ final class SiteOptions {
     Path pidfile;
     String userHosts;
     boolean followSymlinks;
+    /** {@code --https PORT} with its PEM files (Twisted's defaults: both in server.pem). */
+    Integer httpsPort;
+    String certificate;
+    String privkey;
     /** Jars from {@code apps/} this command installs, by file-name prefix. */
     final List<String> apps = new ArrayList<>();
     /** Bannerfish's own configuration, when the command sets it. */
@@ -76,12 +84,36 @@ final class SiteOptions {
                 case "--user-hosts" -> o.userHosts = domain(a.value(option));
                 case "--personal" -> o.personal();
                 case "--follow-symlinks" -> o.followSymlinks = true;
-                case "--https", "--certificate", "--privkey" -> throw new BadCommandLine(
-                        option + ": HTTPS is not built in yet; put Weft behind nginx or another TLS proxy (README: behind a proxy)");
+                case "--https" -> o.httpsPort = port(a.value(option));
+                case "--certificate" -> o.certificate = a.value(option);
+                case "--privkey" -> o.privkey = a.value(option);
                 default -> throw unknown(option);
             }
         }
+        o.https();
         return o;
+    }
+
+    /** Adds the HTTPS listener, once {@code --interface} is known; its PEM files must be there. */
+    private void https() throws BadCommandLine {
+        if (httpsPort == null) {
+            if (certificate != null || privkey != null) throw new BadCommandLine("--certificate and --privkey go with --https PORT");
+            return;
+        }
+        Path key = pem(privkey == null ? "server.pem" : privkey, "--privkey", "PRIVATE KEY");
+        Path cert = pem(certificate == null ? "server.pem" : certificate, "--certificate", "CERTIFICATE");
+        listen.add("ssl:" + httpsPort + ":interface=" + iface + ":privateKey=" + key + ":certKey=" + cert);
+    }
+
+    private static Path pem(String value, String option, String block) throws BadCommandLine {
+        Path file = Path.of(value).toAbsolutePath().normalize();
+        try {
+            if (Files.readString(file, StandardCharsets.US_ASCII).contains("-----BEGIN " + block + "-----")) return file;
+        } catch (IOException | UncheckedIOException e) {
+            throw new BadCommandLine(option + ": cannot read " + value + " (" + e.getClass().getSimpleName() + ")");
+        }
+        throw new BadCommandLine(option + ": " + value + " holds no PEM " + block.toLowerCase(Locale.ROOT)
+                + " (-----BEGIN " + block + "-----)");
     }
 
     /** {@code weft bannerfish --port N --data DIR}: Bannerfish alone, at {@code /}. */
@@ -123,7 +155,7 @@ final class SiteOptions {
         if (eq <= 0 || eq == spec.length() - 1) throw new BadCommandLine("--vhost expects HOST=DIR or HOST=TYPE:ARG, got '" + spec + "'");
         String value = spec.substring(eq + 1);
         boolean typed = TYPE.matcher(value).matches() && value.contains(":") && !value.startsWith("/");
-        vhosts.put(spec.substring(0, eq).toLowerCase(java.util.Locale.ROOT), typed ? value : "file:" + directory(value, "--vhost"));
+        vhosts.put(spec.substring(0, eq).toLowerCase(Locale.ROOT), typed ? value : "file:" + directory(value, "--vhost"));
     }
 
     private void personal() {
@@ -148,8 +180,8 @@ final class SiteOptions {
     }
 
     private static String listener(String value, String option) throws BadCommandLine {
-        if (value.matches("unix:/.+") || value.matches("tcp:(\\d+|[^:]+:\\d+)(:.*)?")) return value;
-        throw new BadCommandLine(option + " expects unix:/PATH or tcp:PORT, got '" + value + "'");
+        if (value.matches("unix:/.+") || value.matches("tcp:(\\d+|[^:]+:\\d+)(:.*)?") || value.matches("ssl:\\d+:.*privateKey=.+")) return value;
+        throw new BadCommandLine(option + " expects unix:/PATH, tcp:PORT or ssl:PORT:privateKey=PEM, got '" + value + "'");
     }
 
     private static String ignoredExtension(String value) throws BadCommandLine {
@@ -180,7 +212,7 @@ final class SiteOptions {
     }
 
     private static String domain(String value) throws BadCommandLine {
-        if (value.matches("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?")) return value.toLowerCase(java.util.Locale.ROOT);
+        if (value.matches("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?")) return value.toLowerCase(Locale.ROOT);
         throw new BadCommandLine("--user-hosts expects a domain such as example.com, got '" + value + "'");
     }
 

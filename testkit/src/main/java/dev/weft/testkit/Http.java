@@ -16,6 +16,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 
 /**
  * A raw HTTP/1.1 client for tests: it sends exactly the bytes asked for (paths with {@code ..},
@@ -25,21 +27,28 @@ import java.util.Locale;
 public final class Http {
     private final int port;
     private final Path unixSocket;
+    private final SSLContext tls;
     private Duration timeout = Duration.ofSeconds(30);
 
-    private Http(int port, Path unixSocket) {
+    private Http(int port, Path unixSocket, SSLContext tls) {
         this.port = port;
         this.unixSocket = unixSocket;
+        this.tls = tls;
     }
 
     /** A client for 127.0.0.1:port. */
     public static Http tcp(int port) {
-        return new Http(port, null);
+        return new Http(port, null, null);
+    }
+
+    /** A client for https://127.0.0.1:port, trusting what {@code tls} trusts (see {@link SelfSigned}). */
+    public static Http tls(int port, SSLContext tls) {
+        return new Http(port, null, tls);
     }
 
     /** A client for a UNIX domain socket. */
     public static Http unix(Path socket) {
-        return new Http(-1, socket);
+        return new Http(-1, socket, null);
     }
 
     public Http timeout(Duration timeout) {
@@ -98,6 +107,11 @@ public final class Http {
         Socket s = new Socket();
         s.connect(new InetSocketAddress("127.0.0.1", port), (int) timeout.toMillis());
         s.setSoTimeout((int) timeout.toMillis());
+        if (tls != null) {
+            SSLSocket secure = (SSLSocket) tls.getSocketFactory().createSocket(s, "localhost", port, true);
+            secure.startHandshake();
+            s = secure;
+        }
         return new Conn(null, s, s.getInputStream(), s.getOutputStream());
     }
 

@@ -15,10 +15,13 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnector;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.Slf4jRequestLogWriter;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
@@ -56,6 +59,10 @@ public final class WebServer {
         config.setUriCompliance(UriCompliance.UNSAFE);
         config.setRelativeRedirectAllowed(true);
         config.setIdleTimeout(60_000);
+        // HTTPS listeners: requests know they are secure (scheme, isSecure, Secure session cookies).
+        // One certificate serves every name asked for, as a development server's self-signed one must.
+        HttpConfiguration secure = new HttpConfiguration(config);
+        secure.addCustomizer(new SecureRequestCustomizer(false, false, -1, false));
         for (Listener l : listeners) {
             HttpConnectionFactory http = new HttpConnectionFactory(config);
             if (l.isUnix()) {
@@ -66,7 +73,9 @@ public final class WebServer {
                 s.addConnector(c);
                 site.trust(c, null);
             } else {
-                ServerConnector c = new ServerConnector(s, http);
+                ServerConnector c = l.isSecure()
+                        ? new ServerConnector(s, new SslConnectionFactory(tls(l), "http/1.1"), new HttpConnectionFactory(secure))
+                        : new ServerConnector(s, http);
                 c.setHost(l.host());
                 c.setPort(l.port());
                 c.setIdleTimeout(60_000);
@@ -91,6 +100,14 @@ public final class WebServer {
         }
         site.sessions().start(s.getScheduler());
         server = s;
+    }
+
+    private static SslContextFactory.Server tls(Listener l) throws IOException {
+        SslContextFactory.Server tls = new SslContextFactory.Server();
+        tls.setKeyStore(Pem.keyStore(l.privateKey(), l.certificate()));
+        tls.setKeyStorePassword(Pem.PASSWORD);
+        tls.setKeyManagerPassword(Pem.PASSWORD);
+        return tls;
     }
 
     /** A stale socket file (its server died) is replaced; a live one means someone is serving. */
@@ -136,7 +153,9 @@ public final class WebServer {
         List<String> out = new ArrayList<>();
         if (server == null) return out;
         for (var c : server.getConnectors()) {
-            if (c instanceof ServerConnector n) out.add("http://" + n.getHost() + ":" + n.getLocalPort() + "/");
+            if (c instanceof ServerConnector n) {
+                out.add((n.getConnectionFactory(SslConnectionFactory.class) != null ? "https://" : "http://") + n.getHost() + ":" + n.getLocalPort() + "/");
+            }
             else if (c instanceof UnixDomainServerConnector u) out.add("unix:" + u.getUnixDomainPath());
             else if (c instanceof NetworkConnector n) out.add(n.getHost() + ":" + n.getLocalPort());
         }
