@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
 public final class Store implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Store.class);
     /** Checked against when the user is unknown, so that costs as much time as a wrong password. */
-    private static final String NOBODY = Passwords.hash("no such user");
+    private static final class Nobody {
+        static final String HASH = Passwords.hash("no such user"); // made on first use, not on every start
+    }
 
     private final Path dir;
     private final FileChannel lockFile; // holds the directory's lock while open
@@ -121,7 +123,7 @@ public final class Store implements AutoCloseable {
         synchronized (this) {
             stored = accounts.get(user);
         }
-        boolean matches = Passwords.matches(password, stored == null ? NOBODY : stored);
+        boolean matches = Passwords.matches(password, stored == null ? Nobody.HASH : stored);
         return stored != null && matches;
     }
 
@@ -235,10 +237,19 @@ public final class Store implements AutoCloseable {
      */
     private synchronized void checkImages() {
         java.util.Set<String> named = new java.util.HashSet<>();
-        for (Banner b : banners.values()) {
+        for (Banner b : List.copyOf(banners.values())) {
             named.add(b.image());
-            if (!Files.isRegularFile(dir.resolve("images").resolve(b.image()))) {
+            Path image = dir.resolve("images").resolve(b.image());
+            if (!Files.isRegularFile(image)) {
                 LOG.error("{}: the image of banner {} ({}) is missing; the banner shows no image until a new one is uploaded", dir, b.id(), b.image());
+            } else if (b.width() == 0) { // stored before sizes were: measure it now
+                try {
+                    Images.Info info = Images.inspect(Files.readAllBytes(image));
+                    banners.put(b.id(), new Banner(b.id(), b.image(), b.imageType(), info.width(), info.height(), b.target(), b.alt(), b.weight(),
+                            b.start(), b.end(), b.on()));
+                } catch (IOException | IllegalArgumentException e) {
+                    LOG.warn("{}: cannot measure the image of banner {}: {}", dir, b.id(), e.getMessage());
+                }
             }
         }
         try (Stream<Path> files = Files.list(dir.resolve("images"))) {

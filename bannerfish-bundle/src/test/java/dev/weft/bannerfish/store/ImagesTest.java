@@ -19,7 +19,7 @@ public class ImagesTest {
     public static final byte[] WEBP_LOSSY = Base64.getDecoder().decode(
             "UklGRjoAAABXRUJQVlA4IC4AAACwAQCdASoDAAIAAsBMJaACdAEO/gLsAP74Ryo/9tD//20P//bQ/6jvBskU5IAA");
 
-    static byte[] encode(String format, int width, int height) throws Exception {
+    public static byte[] encode(String format, int width, int height) throws Exception {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         image.setRGB(0, 0, 0x1e6fd9);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
