@@ -12,22 +12,22 @@ final class Page {
             *{box-sizing:border-box}
             body{margin:0;font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1d2733;background:#f4f6f9}
             a{color:#1a5fb4}header{background:#0b3d5c;color:#fff}
-            header .bar{max-width:70em;margin:0 auto;padding:.7em 1.2em;display:flex;align-items:center;gap:1em}
+            header .bar{max-width:74em;margin:0 auto;padding:.7em 1.2em;display:flex;align-items:center;gap:1em}
             header .brand{font-weight:700;font-size:1.15em;color:#fff;text-decoration:none;letter-spacing:.01em}
             header .brand span{color:#7fd4f5}header .who{margin-left:auto;opacity:.85}
             header form{margin:0}header button{background:transparent;color:#fff;border-color:#ffffff80}
-            main{max-width:70em;margin:1.5em auto;padding:0 1.2em}
+            main{max-width:74em;margin:1.5em auto;padding:0 1.2em}
             h1{font-size:1.45em;margin:.2em 0 .8em}h2{font-size:1.1em;margin:0 0 .8em}
             .card{background:#fff;border:1px solid #dde3ea;border-radius:8px;padding:1.2em 1.4em;margin:0 0 1.4em;overflow-x:auto}
             .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(11em,1fr));gap:1em;margin:0 0 1.4em}
             .cards .card{margin:0;padding:.8em 1.1em}.cards b{display:block;font-size:1.5em;font-variant-numeric:tabular-nums}
             .cards small{color:#5b6b7b}
-            table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.55em .6em;border-bottom:1px solid #e6eaef;vertical-align:middle}
+            table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.5em .45em;border-bottom:1px solid #e6eaef;vertical-align:middle}
             th{font-size:.82em;text-transform:uppercase;letter-spacing:.04em;color:#5b6b7b;font-weight:600}
             tr:last-child td{border-bottom:0}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
             tfoot td{font-weight:600;border-top:2px solid #dde3ea}
-            img.thumb{display:block;max-height:42px;max-width:150px;border:1px solid #e6eaef;border-radius:3px}
-            .target{color:#5b6b7b;font-size:.85em;display:block;max-width:20em;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+            img.thumb{display:block;max-height:40px;max-width:124px;border:1px solid #e6eaef;border-radius:3px}
+            .target{color:#5b6b7b;font-size:.85em;display:block;max-width:17em;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
             .badge{display:inline-block;padding:.05em .55em;border-radius:1em;font-size:.82em;font-weight:600;white-space:nowrap}
             .badge.showing{background:#e3f6e8;color:#1b7a36}.badge.off{background:#eceff3;color:#5b6b7b}.badge.waiting{background:#fff3d6;color:#8a5a00}
             tr.off td{color:#8795a3}tr.off img.thumb{opacity:.5}
