@@ -15,6 +15,7 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,7 +92,9 @@ final class BannerfishSite implements Resource {
             return;
         }
         Banner b = chosen.get();
-        store.shown(b.id(), today()).whenComplete((done, failure) -> {
+        // A HEAD shows nobody a banner (link checkers, monitors): answered, not counted.
+        CompletableFuture<Void> counted = request.getMethod().equals("HEAD") ? CompletableFuture.completedFuture(null) : store.shown(b.id(), today());
+        counted.whenComplete((done, failure) -> {
             if (failure != null) {
                 LOG.error("cannot count an impression of banner {}: {}", b.id(), failure.toString());
                 ErrorPage error = new ErrorPage(503, "Service Unavailable", "Bannerfish cannot record impressions right now.");

@@ -67,7 +67,8 @@ public class BannerfishWebTest {
         assertEquals("*", json.header("Access-Control-Allow-Origin"));
         assertEquals("{\"id\":" + b.id() + ",\"click\":\"" + base() + "/click/" + b.id() + "\",\"image\":\"" + image
                 + "\",\"alt\":\"Fish \\u0026 \\u003cchips\\u003e\",\"width\":1,\"height\":1}", json.text());
-        assertEquals(2, store.total(b.id()).impressions());
+        assertEquals(200, site.http().send("HEAD", "/bf/banner", null).status);
+        assertEquals("a HEAD is not an impression", 2, store.total(b.id()).impressions());
         store.switchOn(b.id(), false).get();
         assertEquals("no active banner", 204, site.http().get("/bf/banner").status);
         assertTrue(site.http().get("/bf/embed.js").text().contains("document.currentScript"));
