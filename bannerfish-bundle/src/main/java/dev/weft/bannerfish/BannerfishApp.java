@@ -1,6 +1,8 @@
 package dev.weft.bannerfish;
 
 import dev.weft.bannerfish.store.Store;
+import dev.weft.core.api.ErrorPage;
+import dev.weft.core.api.Request;
 import dev.weft.core.api.Resource;
 import dev.weft.core.api.ResourceType;
 import java.io.IOException;
@@ -37,6 +39,7 @@ public final class BannerfishApp implements ResourceType {
         String data() default "";
     }
 
+    private static final long RETRY_NANOS = 5_000_000_000L;
     private final Map<Path, Store> stores = new ConcurrentHashMap<>();
     private Path defaultData;
     private ServiceRegistration<Resource> mounted;
@@ -77,20 +80,61 @@ public final class BannerfishApp implements ResourceType {
 
     /** The store in the default data directory, for the shell commands. */
     Store store() {
-        return store(defaultData);
+        try {
+            return store(defaultData);
+        } catch (IOException e) {
+            throw new IllegalStateException("Bannerfish cannot open its data in " + defaultData + ": " + e.getMessage());
+        }
     }
 
-    private BannerfishSite site(Path data) {
-        return new BannerfishSite(store(data), Clock.systemDefaultZone());
-    }
-
-    private Store store(Path data) {
-        return stores.computeIfAbsent(data, d -> {
-            try {
-                return Store.open(d);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot open Bannerfish's data in " + d, e);
+    /**
+     * Bannerfish on the data in {@code data}. If that cannot be opened (unreadable, in use by
+     * another process), a log line says why and requests get a 503 saying so, until it opens:
+     * it is tried again at most every few seconds, so fixing the cause brings it back.
+     */
+    private Resource site(Path data) {
+        Resource[] site = new Resource[1];
+        long[] lastTry = {System.nanoTime()};
+        try {
+            site[0] = new BannerfishSite(store(data), Clock.systemDefaultZone());
+            return site[0];
+        } catch (IOException | RuntimeException e) {
+            LOG.error("Bannerfish cannot open its data in {}: {}; answering 503 until it can", data, e.toString());
+        }
+        return new Resource.Delegating() {
+            @Override
+            public synchronized Resource target(Request request) {
+                if (site[0] == null && System.nanoTime() - lastTry[0] > RETRY_NANOS) {
+                    lastTry[0] = System.nanoTime();
+                    try {
+                        site[0] = new BannerfishSite(store(data), Clock.systemDefaultZone());
+                        LOG.info("Bannerfish opened its data in {}", data);
+                    } catch (IOException | RuntimeException e) {
+                        LOG.error("Bannerfish still cannot open its data in {}: {}", data, e.toString());
+                    }
+                }
+                return site[0] != null ? site[0] : new ErrorPage(503, "Service Unavailable",
+                        "Bannerfish cannot open its data; the server log says why.");
             }
-        });
+
+            @Override
+            public String toString() {
+                return "Bannerfish[" + data + ", unavailable]";
+            }
+        };
+    }
+
+    private Store store(Path data) throws IOException {
+        try {
+            return stores.computeIfAbsent(data, d -> {
+                try {
+                    return Store.open(d);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
     }
 }

@@ -1,9 +1,14 @@
 package dev.weft.bannerfish;
 
 import dev.weft.bannerfish.store.Banner;
+import dev.weft.bannerfish.store.Images;
 import dev.weft.bannerfish.store.Stats;
 import dev.weft.bannerfish.store.Store;
 import java.nio.file.Files;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.Map;
@@ -15,6 +20,7 @@ import org.osgi.service.component.annotations.Reference;
 @Component(service = BannerfishCommands.class, property = {"osgi.command.scope=bannerfish", "osgi.command.function=list",
     "osgi.command.function=add", "osgi.command.function=remove", "osgi.command.function=stats", "osgi.command.function=passwd"})
 public final class BannerfishCommands {
+    private static final SecureRandom RANDOM = new SecureRandom();
     @Reference private BannerfishApp app;
 
     @Descriptor("list the banners")
@@ -29,13 +35,16 @@ public final class BannerfishCommands {
 
     @Descriptor("add a banner: bannerfish:add TARGET-URL IMAGE-FILE ALT-TEXT [WEIGHT]")
     public String add(String target, String image, String alt, int... weight) throws Exception {
-        Banner b = app.store().add(Files.readAllBytes(Path.of(image)), target, alt, weight.length > 0 ? weight[0] : 1, null, null).get();
+        Path file = Path.of(image);
+        if (!Files.isRegularFile(file)) throw new IllegalArgumentException("no such file: " + file);
+        if (Files.size(file) > Images.MAX_BYTES) throw new IllegalArgumentException("the image is larger than 2 MiB");
+        Banner b = done(app.store().add(Files.readAllBytes(file), target, alt, weight.length > 0 ? weight[0] : 1, null, null));
         return "added banner " + b.id() + "\n";
     }
 
     @Descriptor("remove a banner: bannerfish:remove ID")
     public String remove(int id) throws Exception {
-        app.store().remove(id).get();
+        done(app.store().remove(id));
         return "removed banner " + id + "\n";
     }
 
@@ -58,7 +67,25 @@ public final class BannerfishCommands {
 
     @Descriptor("set an admin password: bannerfish:passwd USER PASSWORD")
     public String passwd(String user, String password) throws Exception {
-        app.store().setPassword(user, password).get();
+        done(app.store().setPassword(user, password));
         return "password set for " + user + "\n";
+    }
+
+    @Descriptor("give an admin a new random password, shown once: bannerfish:passwd USER")
+    public String passwd(String user) throws Exception {
+        byte[] bytes = new byte[15];
+        RANDOM.nextBytes(bytes);
+        String password = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes); // 20 characters, 120 bits
+        done(app.store().setPassword(user, password));
+        return "password for " + user + ": " + password + "\n(shown only now; set your own with bannerfish:passwd " + user + " PASSWORD)\n";
+    }
+
+    /** The result, once on disk; a refusal as its own message rather than wrapped. */
+    private static <T> T done(CompletableFuture<T> change) throws Exception {
+        try {
+            return change.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
     }
 }

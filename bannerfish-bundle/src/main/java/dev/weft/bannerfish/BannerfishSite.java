@@ -15,6 +15,7 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,7 +92,9 @@ final class BannerfishSite implements Resource {
             return;
         }
         Banner b = chosen.get();
-        store.shown(b.id(), today()).whenComplete((done, failure) -> {
+        // A HEAD shows nobody a banner (link checkers, monitors): answered, not counted.
+        CompletableFuture<Void> counted = request.getMethod().equals("HEAD") ? CompletableFuture.completedFuture(null) : store.shown(b.id(), today());
+        counted.whenComplete((done, failure) -> {
             if (failure != null) {
                 LOG.error("cannot count an impression of banner {}: {}", b.id(), failure.toString());
                 ErrorPage error = new ErrorPage(503, "Service Unavailable", "Bannerfish cannot record impressions right now.");
@@ -99,17 +102,20 @@ final class BannerfishSite implements Resource {
                 return;
             }
             String click = base + "/click/" + b.id();
-            String image = base + "/image/" + b.id();
+            String image = imageUrl(base, b);
+            boolean sized = b.width() > 0 && b.height() > 0;
             request.setHeader("Cache-Control", "no-store");
             request.setHeader("Access-Control-Allow-Origin", "*");
             if ("json".equals(request.getArg("format"))) {
                 request.setHeader("Content-Type", "application/json");
                 request.finish(("{\"id\":" + b.id() + ",\"click\":" + Page.json(click) + ",\"image\":" + Page.json(image)
-                        + ",\"alt\":" + Page.json(b.alt()) + "}").getBytes(StandardCharsets.UTF_8));
+                        + ",\"alt\":" + Page.json(b.alt()) + (sized ? ",\"width\":" + b.width() + ",\"height\":" + b.height() : "")
+                        + "}").getBytes(StandardCharsets.UTF_8));
             } else {
                 request.setHeader("Content-Type", "text/html; charset=utf-8");
                 request.finish(("<a class=\"bannerfish\" href=\"" + Page.esc(click) + "\" rel=\"noopener\"><img src=\"" + Page.esc(image)
-                        + "\" alt=\"" + Page.esc(b.alt()) + "\"></a>\n").getBytes(StandardCharsets.UTF_8));
+                        + "\" alt=\"" + Page.esc(b.alt()) + "\"" + (sized ? " width=\"" + b.width() + "\" height=\"" + b.height() + "\"" : "")
+                        + "></a>\n").getBytes(StandardCharsets.UTF_8));
             }
         });
     }
@@ -121,6 +127,14 @@ final class BannerfishSite implements Resource {
         request.finish(EMBED_JS);
     }
 
+    /**
+     * Where a banner's image is: the link names the image's version, so what a browser or proxy
+     * caches for good is never stale after the image is replaced.
+     */
+    static String imageUrl(String base, Banner b) {
+        return base + "/image/" + b.id() + "?v=" + b.image().substring(b.image().indexOf('-') + 1, b.image().lastIndexOf('.'));
+    }
+
     private void image(Request request, int id) {
         getOnly(request);
         Optional<Banner> b = store.banner(id);
@@ -129,10 +143,12 @@ final class BannerfishSite implements Resource {
             return;
         }
         String etag = "\"" + b.get().image() + "\"";
+        boolean current = imageUrl("", b.get()).endsWith("?v=" + request.getArg("v"));
         request.setHeader("ETag", etag);
-        request.setHeader("Cache-Control", "public, max-age=86400");
+        request.setHeader("Cache-Control", current ? "public, max-age=31536000, immutable" : "public, max-age=300");
         request.setHeader("X-Content-Type-Options", "nosniff");
-        if (etag.equals(request.getHeader("If-None-Match"))) {
+        request.setHeader("Access-Control-Allow-Origin", "*");
+        if (matches(request.getHeader("If-None-Match"), etag)) {
             request.setResponseCode(304);
             request.finish();
             return;
@@ -156,8 +172,18 @@ final class BannerfishSite implements Resource {
         store.clicked(id, today()).whenComplete((done, failure) -> {
             if (failure != null) LOG.error("cannot count a click on banner {}: {}", id, failure.toString());
             request.setHeader("Cache-Control", "no-store");
-            request.redirect(302, b.get().target());
+            request.redirect(302, b.get().location());
         });
+    }
+
+    /** If-None-Match as RFC 9110 says: {@code *} or a list of tags, compared weakly. */
+    static boolean matches(String ifNoneMatch, String etag) {
+        if (ifNoneMatch == null) return false;
+        for (String tag : ifNoneMatch.split(",")) {
+            tag = tag.strip();
+            if (tag.equals("*") || tag.equals(etag) || tag.equals("W/" + etag)) return true;
+        }
+        return false;
     }
 
     private static void getOnly(Request request) {

@@ -5,14 +5,20 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import dev.weft.bannerfish.store.Banner;
+import dev.weft.bannerfish.store.ImagesTest;
 import dev.weft.bannerfish.store.Store;
 import dev.weft.bannerfish.store.StoreTest;
 import dev.weft.core.api.Resource;
+import dev.weft.core.site.Listener;
+import dev.weft.core.site.Sessions;
+import dev.weft.core.site.Site;
 import dev.weft.core.site.SiteRule;
+import dev.weft.core.site.WebServer;
 import dev.weft.testkit.Http;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,16 +57,18 @@ public class BannerfishWebTest {
     @Test
     public void aBannerAsHtmlAndJsonCountsItsImpression() throws Exception {
         Banner b = store.add(StoreTest.PNG, "https://shop.example/?a=1&b=2", "Fish & <chips>", 1, null, null).get();
+        String image = base() + "/image/" + b.id() + "?v=" + b.image().replaceAll("^\\d+-|\\.png$", "");
         Http.Response html = site.http().get("/bf/banner");
         assertEquals(200, html.status);
-        assertEquals("<a class=\"bannerfish\" href=\"" + base() + "/click/" + b.id() + "\" rel=\"noopener\"><img src=\"" + base() + "/image/" + b.id()
-                + "\" alt=\"Fish &amp; &lt;chips&gt;\"></a>\n", html.text());
+        assertEquals("<a class=\"bannerfish\" href=\"" + base() + "/click/" + b.id() + "\" rel=\"noopener\"><img src=\"" + image
+                + "\" alt=\"Fish &amp; &lt;chips&gt;\" width=\"1\" height=\"1\"></a>\n", html.text());
         Http.Response json = site.http().get("/bf/banner?format=json");
         assertEquals("application/json", json.header("Content-Type"));
         assertEquals("*", json.header("Access-Control-Allow-Origin"));
-        assertEquals("{\"id\":" + b.id() + ",\"click\":\"" + base() + "/click/" + b.id() + "\",\"image\":\"" + base() + "/image/" + b.id()
-                + "\",\"alt\":\"Fish \\u0026 \\u003cchips\\u003e\"}", json.text());
-        assertEquals(2, store.total(b.id()).impressions());
+        assertEquals("{\"id\":" + b.id() + ",\"click\":\"" + base() + "/click/" + b.id() + "\",\"image\":\"" + image
+                + "\",\"alt\":\"Fish \\u0026 \\u003cchips\\u003e\",\"width\":1,\"height\":1}", json.text());
+        assertEquals(200, site.http().send("HEAD", "/bf/banner", null).status);
+        assertEquals("a HEAD is not an impression", 2, store.total(b.id()).impressions());
         store.switchOn(b.id(), false).get();
         assertEquals("no active banner", 204, site.http().get("/bf/banner").status);
         assertTrue(site.http().get("/bf/embed.js").text().contains("document.currentScript"));
@@ -69,10 +77,23 @@ public class BannerfishWebTest {
     @Test
     public void imagesAreCachedAndClicksCountedThenRedirected() throws Exception {
         Banner b = store.add(StoreTest.PNG, "https://shop.example/", "a", 1, null, null).get();
-        Http.Response image = site.http().get("/bf/image/" + b.id());
+        String link = BannerfishSite.imageUrl("/bf", b);
+        Http.Response image = site.http().get(link);
         assertEquals("image/png", image.header("Content-Type"));
-        assertEquals("public, max-age=86400", image.header("Cache-Control"));
-        assertEquals(304, site.http().get("/bf/image/" + b.id(), "If-None-Match: " + image.header("ETag")).status);
+        assertEquals("the versioned link is cached for good", "public, max-age=31536000, immutable", image.header("Cache-Control"));
+        assertTrue(java.util.Arrays.equals(StoreTest.PNG, image.body));
+        String etag = image.header("ETag");
+        assertEquals(304, site.http().get(link, "If-None-Match: " + etag).status);
+        assertEquals("a list, weakly", 304, site.http().get(link, "If-None-Match: \"other\", W/" + etag).status);
+        assertEquals(200, site.http().get(link, "If-None-Match: \"other\"").status);
+        assertEquals("without the version, briefly", "public, max-age=300", site.http().get("/bf/image/" + b.id()).header("Cache-Control"));
+
+        Banner replaced = store.update(b.id(), ImagesTest.WEBP_LOSSLESS, b.target(), b.alt(), 1, null, null, true).get();
+        assertFalse("a new image, a new link", link.equals(BannerfishSite.imageUrl("/bf", replaced)));
+        Http.Response old = site.http().get(link);
+        assertEquals("the old link gets the current image", "image/webp", old.header("Content-Type"));
+        assertEquals("but is not cached for good", "public, max-age=300", old.header("Cache-Control"));
+        assertEquals(200, site.http().get(link, "If-None-Match: " + etag).status);
         assertEquals(404, site.http().get("/bf/image/999").status);
         Http.Response click = site.http().get("/bf/click/" + b.id());
         assertEquals(302, click.status);
@@ -127,9 +148,20 @@ public class BannerfishWebTest {
         assertEquals(403, wrong.status);
         assertTrue("slowed down", System.nanoTime() - start >= 900_000_000L);
         assertTrue(wrong.text().contains("Wrong user name or password."));
+        long unknownStart = System.nanoTime();
+        assertEquals(403, post("/bf/admin/login", cookie, "csrf=" + csrf + "&user=nobody&password=wrong").status);
+        assertTrue("an unknown user too", System.nanoTime() - unknownStart >= 900_000_000L);
         Http.Response in = post("/bf/admin/login", cookie, "csrf=" + csrf + "&user=admin&password=correct+horse");
         assertEquals(303, in.status);
         assertEquals(base() + "/admin/", in.header("Location"));
+        String before = cookie;
+        cookie = cookie(in);
+        assertFalse("logging in starts a new session", before.equals(cookie));
+        assertTrue("the cookie from before the login is not logged in", site.http().get("/bf/admin/", "Cookie: " + before).text().contains("name=\"password\""));
+        Http.Response listed = site.http().get("/bf/admin/", "Cookie: " + cookie);
+        assertTrue(listed.text().contains("No banners yet"));
+        assertFalse("a new token too", csrf.equals(csrf(listed.text())));
+        csrf = csrf(listed.text());
 
         Http.Response added = multipart("/bf/admin/new", cookie, csrf, StoreTest.PNG, "https://shop.example/", "<script>alert(1)</script>");
         assertEquals(303, added.status);
@@ -137,18 +169,67 @@ public class BannerfishWebTest {
         assertTrue(list, list.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
         assertFalse(list.contains("<script>alert(1)"));
 
-        Http.Response svg = multipart("/bf/admin/new", cookie, csrf, "<svg/>".getBytes(), "https://shop.example/", "svg");
+        Http.Response svg = multipart("/bf/admin/new", cookie, csrf, "<svg/>".getBytes(), "https://shop.example/", "svg \"quoted\"");
         assertEquals(400, svg.status);
-        assertTrue(svg.text().contains("the image is not PNG, JPEG, GIF or WebP"));
+        assertTrue(svg.text().contains("Not added: SVG images are refused"));
+        assertTrue("what was typed is kept", svg.text().contains("value=\"svg &quot;quoted&quot;\""));
+        Http.Response js = multipart("/bf/admin/new", cookie, csrf, StoreTest.PNG, "javascript:alert(1)", "js");
+        assertEquals(400, js.status);
+        assertTrue(js.text().contains("Not added: the target must be an http:// or https:// URL"));
+        assertEquals(1, store.banners().size());
 
         int id = store.banners().get(0).id();
+        Http.Response edit = site.http().get("/bf/admin/banner/" + id, "Cookie: " + cookie);
+        assertTrue(edit.text().contains("Not shown yet."));
+        assertTrue(edit.text().contains("1 &times; 1 pixels, image/png"));
+        Http.Response badEdit = multipart("/bf/admin/banner/" + id, cookie, csrf, "GIF89a garbage".getBytes(), "https://other.example/", "changed");
+        assertEquals(400, badEdit.status);
+        assertTrue(badEdit.text().contains("Not saved: the GIF image is damaged or incomplete."));
+        assertTrue(badEdit.text().contains("value=\"https://other.example/\""));
+        assertEquals("unchanged", "https://shop.example/", store.banner(id).orElseThrow().target());
+        assertEquals(303, multipart("/bf/admin/banner/" + id, cookie, csrf, new byte[0], "https://other.example/", "changed").status);
+        assertEquals("https://other.example/", store.banner(id).orElseThrow().target());
+        assertFalse("the edit form has no 'on' ticked, so it is off", store.banner(id).orElseThrow().on());
+        assertEquals(303, post("/bf/admin/banner/" + id + "/toggle", cookie, "csrf=" + csrf).status);
+        assertTrue(store.banner(id).orElseThrow().on());
         assertEquals(303, post("/bf/admin/banner/" + id + "/toggle", cookie, "csrf=" + csrf).status);
         assertFalse(store.banner(id).orElseThrow().on());
         assertEquals(403, post("/bf/admin/banner/" + id + "/delete", cookie, "csrf=forged").status);
+        assertEquals(403, post("/bf/admin/banner/" + id + "/delete", cookie, "").status);
+        Http.Response confirm = site.http().get("/bf/admin/banner/" + id + "/delete", "Cookie: " + cookie);
+        assertTrue("a GET only asks", confirm.text().contains("Delete banner " + id + "?"));
+        assertEquals(1, store.banners().size());
         assertEquals(303, post("/bf/admin/banner/" + id + "/delete", cookie, "csrf=" + csrf).status);
         assertTrue(store.banners().isEmpty());
         assertEquals(303, post("/bf/admin/logout", cookie, "csrf=" + csrf).status);
         assertTrue(site.http().get("/bf/admin/", "Cookie: " + cookie).text().contains("name=\"password\""));
+    }
+
+    @Test
+    public void anIdleAdminSessionExpires() throws Exception {
+        store.setPassword("admin", "correct horse").get();
+        Resource.Abstract root = new Resource.Abstract() {};
+        root.putChild("bf", new BannerfishSite(store, Clock.systemDefaultZone()));
+        WebServer server = new WebServer(new Site(root, new Sessions(Duration.ofSeconds(1), true)), List.of(Listener.tcp("127.0.0.1", 0)), null, 2000);
+        server.start();
+        try {
+            Http http = Http.tcp(server.port());
+            Http.Response login = http.get("/bf/admin/");
+            String cookie = cookie(login);
+            Http.Response in = http.send("POST", "/bf/admin/login", ("csrf=" + csrf(login.text()) + "&user=admin&password=correct+horse").getBytes(),
+                    "Cookie: " + cookie, "Content-Type: application/x-www-form-urlencoded");
+            cookie = cookie(in);
+            Http.Response list = http.get("/bf/admin/", "Cookie: " + cookie);
+            assertTrue(list.text().contains("<h1>Banners</h1>"));
+            String csrf = csrf(list.text());
+            Thread.sleep(2500);
+            assertTrue("after a second idle: the login form", http.get("/bf/admin/", "Cookie: " + cookie).text().contains("name=\"password\""));
+            Http.Response late = http.send("POST", "/bf/admin/logout", ("csrf=" + csrf).getBytes(), "Cookie: " + cookie,
+                    "Content-Type: application/x-www-form-urlencoded");
+            assertEquals("a form from the expired session changes nothing", 403, late.status);
+        } finally {
+            server.stop();
+        }
     }
 
     private Http.Response post(String path, String cookie, String form) throws Exception {

@@ -6,7 +6,7 @@ import static org.junit.Assume.assumeTrue;
 
 import dev.weft.bannerfish.store.Banner;
 import dev.weft.bannerfish.store.Store;
-import dev.weft.bannerfish.store.StoreTest;
+import dev.weft.bannerfish.store.ImagesTest;
 import dev.weft.core.api.Resource;
 import dev.weft.core.files.FileOptions;
 import dev.weft.core.files.FileResource;
@@ -61,33 +61,42 @@ public class BrowserTest {
         String other = "http://127.0.0.1:" + otherSite.server.port();
         Files.writeString(pages.resolve("landed.html"), "<!DOCTYPE html><title>landed</title><p id=\"landed\">the advertiser's page</p>");
         Files.writeString(pages.resolve("news.html"), "<!DOCTYPE html><title>news</title><h1>Some news</h1>\n"
-                + "<script src=\"http://127.0.0.1:" + bannerfish.server.port() + "/bannerfish/embed.js\" data-rotate=\"60\"></script>");
+                + "<script src=\"http://127.0.0.1:" + bannerfish.server.port() + "/bannerfish/embed.js\" data-rotate=\"2\"></script>");
         Path image = tmp.getRoot().toPath().resolve("fish.png");
-        Files.write(image, StoreTest.PNG);
+        Files.write(image, ImagesTest.encode("png", 468, 60));
+        Path svg = tmp.getRoot().toPath().resolve("fish.svg.png");
+        Files.writeString(svg, "<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"/>");
 
         try (WebDriver browser = new WebDriver()) {
             browser.open(admin);
             browser.type("input[name=user]", "admin");
             browser.type("input[name=password]", "correct horse");
             browser.click("button[type=submit]");
-            browser.find("input[type=file]");
-            browser.type("input[type=file]", image.toString());
+            browser.find("#add input[type=file]");
+            browser.type("#add input[type=file]", svg.toString());
             browser.type("input[name=target]", other + "/landed.html");
             browser.type("input[name=alt]", "Fresh fish");
-            browser.click("fieldset button[type=submit]");
-            Await.until(Duration.ofSeconds(10), "the banner in the list", () -> browser.source().contains("Fresh fish"));
+            browser.click("#add button[type=submit]");
+            Await.until(Duration.ofSeconds(10), "the refusal", () -> browser.source().contains("Not added: SVG images are refused"));
+            assertTrue("the form keeps what was typed", browser.source().contains("value=\"" + other + "/landed.html\""));
+            browser.type("#add input[type=file]", image.toString());
+            browser.click("#add button[type=submit]");
+            Await.until(Duration.ofSeconds(10), "the banner in the list", () -> browser.source().contains("<span class=\"badge showing\">showing</span>"));
             Banner banner = store.banners().get(0);
+            assertEquals(468, banner.width());
 
             browser.open(other + "/news.html");
-            browser.find("div.bannerfish a img[alt='Fresh fish']");
-            assertEquals(1, store.total(banner.id()).impressions());
+            browser.find("div.bannerfish a img[alt='Fresh fish'][width='468']");
+            Await.until(Duration.ofSeconds(10), "embed.js to rotate (every 2 s)", () -> store.total(banner.id()).impressions() >= 3);
             browser.click("div.bannerfish a");
             Await.until(Duration.ofSeconds(10), "the advertiser's page", () -> browser.url().equals(other + "/landed.html"));
             assertEquals(1, store.total(banner.id()).clicks());
 
             browser.open(admin);
+            long shown = store.total(banner.id()).impressions();
             String list = browser.source();
-            assertTrue(list, list.matches("(?s).*Fresh fish.*<td class=\"n\">1</td><td class=\"n\">1</td><td class=\"n\">100\\.00%</td>.*"));
+            assertTrue(list, list.matches("(?s).*Fresh fish.*<td class=\"n\">" + shown + "</td><td class=\"n\">1</td><td class=\"n\">"
+                    + String.format(java.util.Locale.ROOT, "%.2f", 100.0 / shown).replace(".", "\\.") + "%</td>.*"));
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.weft.itest;
 
 import static dev.weft.itest.HotDeployIT.awaitStatus;
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assume.assumeTrue;
 
@@ -102,6 +103,91 @@ public class BannerfishIT {
 
             weft.undeploy("bannerfish.jar");
             awaitStatus(weft, "/bannerfish/admin/", 404);
+        }
+    }
+
+    @Test
+    public void killNineLosesNoAcknowledgedClickAndDamageIsLoggedNotFatal() throws Exception {
+        Path home = tmp.newFolder("home").toPath();
+        long acked;
+        try (WeftProcess weft = WeftProcess.start(home, "web", "--port", "0")) {
+            weft.deploy(jar(), "bannerfish.jar");
+            Await.until(Duration.ofSeconds(5), "Bannerfish", () -> weft.http().get("/bannerfish/admin/").status == 200);
+            addBanner(weft, "https://shop.example/");
+            java.util.concurrent.atomic.AtomicLong ok = new java.util.concurrent.atomic.AtomicLong();
+            List<Thread> clients = new ArrayList<>();
+            for (int c = 0; c < 8; c++) {
+                Thread t = new Thread(() -> {
+                    try (Http.Conn conn = weft.http().open()) {
+                        while (true) {
+                            conn.out.write("GET /bannerfish/click/1 HTTP/1.1\r\nHost: x\r\n\r\n".getBytes());
+                            conn.out.flush();
+                            if (Http.Response.read(conn.in, false).status == 302) ok.incrementAndGet();
+                        }
+                    } catch (Exception gone) {
+                        // the server was killed
+                    }
+                });
+                t.start();
+                clients.add(t);
+            }
+            Await.until(Duration.ofSeconds(20), "clicks under way", () -> ok.get() > 500);
+            weft.kill(); // kill -9 in the middle of the clicks
+            for (Thread t : clients) t.join(10_000);
+            acked = ok.get();
+        }
+        try (WeftProcess weft = WeftProcess.start(home, "web", "--port", "0")) {
+            Await.until(Duration.ofSeconds(10), "Bannerfish again", () -> weft.http().get("/bannerfish/admin/").status == 200);
+            long counted = Long.parseLong(weft.shell("bannerfish:stats").trim().split("\\s+")[3]);
+            System.out.println("bannerfish kill -9: " + acked + " clicks acknowledged, " + counted + " on disk");
+            assertTrue(counted + " counted, " + acked + " acknowledged", counted >= acked && counted <= acked + 8);
+            assertEquals("the banner survives the restart", 302, weft.http().get("/bannerfish/click/1").status);
+        }
+        Path journal = home.resolve("data/bannerfish/journal");
+        byte[] text = Files.readAllBytes(journal);
+        byte[] damaged = java.util.Arrays.copyOf(text, text.length + 12);
+        System.arraycopy(new byte[] {(byte) 0xff, 0, (byte) 0xfe, 'g', 'a', 'r', 'b', 'a', 'g', 'e', '!', '\n'}, 0, damaged, text.length, 12);
+        Files.write(journal, damaged);
+        Files.delete(home.resolve("data/bannerfish/images").resolve(Files.list(home.resolve("data/bannerfish/images")).findFirst().orElseThrow().getFileName()));
+        try (WeftProcess weft = WeftProcess.start(home, "web", "--port", "0")) {
+            Await.until(Duration.ofSeconds(10), "Bannerfish despite the damage", () -> weft.http().get("/bannerfish/admin/").status == 200);
+            Await.until(Duration.ofSeconds(5), "the log lines", () -> weft.output().contains("journal: line ") && weft.output().contains("is missing"));
+            assertTrue(weft.output(), weft.output().matches("(?s).*journal: line \\d+ is damaged and was skipped: \\?\\?\\?garbage!.*"));
+            assertTrue(weft.output(), weft.output().contains("the image of banner 1 ("));
+            assertEquals(200, weft.http().get("/bannerfish/banner").status);
+            assertEquals("no image, but no crash", 404, weft.http().get("/bannerfish/image/1").status);
+        }
+    }
+
+    @Test
+    public void unopenableDataIsA503AndALogLine() throws Exception {
+        Path notADirectory = tmp.newFile("not-a-directory").toPath();
+        try (WeftProcess alone = WeftProcess.start(tmp.newFolder("home").toPath(), "bannerfish", "--port", "0", "--data", notADirectory.toString())) {
+            Await.until(Duration.ofSeconds(5), "an answer", () -> alone.http().get("/banner").status == 503);
+            assertTrue(alone.http().get("/admin/").text().contains("Bannerfish cannot open its data"));
+            assertTrue(alone.output(), alone.output().contains("Bannerfish cannot open its data in " + notADirectory));
+        }
+    }
+
+    @Test
+    public void anAdminAccountFromTheShellLogsIn() throws Exception {
+        try (WeftProcess weft = WeftProcess.start(tmp.newFolder("home").toPath(), "web", "--port", "0")) {
+            weft.deploy(jar());
+            Await.until(Duration.ofSeconds(5), "Bannerfish", () -> weft.http().get("/bannerfish/admin/").status == 200);
+            String made = weft.shell("bannerfish:passwd editor");
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("password for editor: (\\S{20})\n").matcher(made);
+            assertTrue(made, m.find());
+            Http.Response form = weft.http().get("/bannerfish/admin/");
+            String cookie = form.header("Set-Cookie").split(";")[0];
+            java.util.regex.Matcher csrf = java.util.regex.Pattern.compile("name=\"csrf\" value=\"([0-9a-f]+)\"").matcher(form.text());
+            assertTrue(csrf.find());
+            Http.Response in = weft.http().send("POST", "/bannerfish/admin/login", ("csrf=" + csrf.group(1) + "&user=editor&password=" + m.group(1)).getBytes(),
+                    "Cookie: " + cookie, "Content-Type: application/x-www-form-urlencoded");
+            assertEquals(303, in.status);
+            assertTrue("a fresh session at login", in.header("Set-Cookie") != null);
+            Http.Response list = weft.http().get("/bannerfish/admin/", "Cookie: " + in.header("Set-Cookie").split(";")[0]);
+            assertTrue(list.text(), list.text().contains("<span class=\"who\">editor</span>"));
+            assertFalse("no password in the journal", Files.readString(weft.home().resolve("data/bannerfish/journal")).contains(m.group(1)));
         }
     }
 

@@ -53,24 +53,26 @@ final class Journal implements AutoCloseable {
     static Journal open(Path file, Consumer<List<String>> replay, Consumer<Consumer<List<String>>> snapshot) throws IOException {
         boolean damaged = false;
         if (Files.exists(file)) {
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            boolean torn = !Files.readString(file, StandardCharsets.ISO_8859_1).endsWith("\n") && !lines.isEmpty();
+            List<byte[]> lines = lines(Files.readAllBytes(file));
             for (int i = 0; i < lines.size(); i++) {
-                List<String> record = decode(lines.get(i));
-                if (record != null) {
+                byte[] line = lines.get(i);
+                boolean last = i == lines.size() - 1;
+                boolean torn = last && (line.length == 0 || line[line.length - 1] != '\n');
+                List<String> record = decode(line);
+                if (record != null && !torn) {
                     try {
                         replay.accept(record);
                         continue;
                     } catch (RuntimeException e) {
-                        record = null;
+                        LOG.error("{}: line {} cannot be applied ({}); skipped", file, i + 1, e.toString());
                     }
                 }
-                if (i == lines.size() - 1 && torn) {
+                damaged = true;
+                if (torn) {
                     LOG.warn("{}: dropping a torn last record (written when the process died, never acknowledged)", file);
-                    damaged = true;
-                } else {
-                    LOG.error("{}: line {} is damaged and was skipped: {}", file, i + 1, lines.get(i).length() > 80 ? lines.get(i).substring(0, 80) + "..." : lines.get(i));
-                    damaged = true;
+                } else if (record == null) {
+                    String text = new String(line, StandardCharsets.ISO_8859_1).strip().replaceAll("[^\\x20-\\x7e]", "?");
+                    LOG.error("{}: line {} is damaged and was skipped: {}", file, i + 1, text.length() > 80 ? text.substring(0, 80) + "..." : text);
                 }
             }
             if (damaged) {
@@ -82,7 +84,24 @@ final class Journal implements AutoCloseable {
             LOG.info("{} does not exist yet; starting empty", file);
         }
         if (damaged || Files.exists(file) && Files.size(file) > 8 * 1024 * 1024) rewrite(file, snapshot);
-        return new Journal(file);
+        boolean created = !Files.exists(file);
+        Journal journal = new Journal(file);
+        if (created) Durable.syncDirectory(file.getParent()); // the new file's name is durable too
+        return journal;
+    }
+
+    /** The file cut after each newline; the last piece lacks one when the file ends mid-record. */
+    private static List<byte[]> lines(byte[] all) {
+        List<byte[]> lines = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i < all.length; i++) {
+            if (all[i] == '\n') {
+                lines.add(java.util.Arrays.copyOfRange(all, start, i + 1));
+                start = i + 1;
+            }
+        }
+        if (start < all.length) lines.add(java.util.Arrays.copyOfRange(all, start, all.length));
+        return lines;
     }
 
     /** Replaces the file with a snapshot, atomically: temp file, fsync, rename, fsync the directory. */
@@ -158,8 +177,15 @@ final class Journal implements AutoCloseable {
         return line.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    /** The fields of an intact line, or null. */
-    static List<String> decode(String line) {
+    /** The fields of an intact line (with or without its newline), or null. */
+    static List<String> decode(byte[] bytes) {
+        int end = bytes.length > 0 && bytes[bytes.length - 1] == '\n' ? bytes.length - 1 : bytes.length;
+        String line;
+        try {
+            line = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes, 0, end)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return null; // not even text: damaged
+        }
         int hash = line.lastIndexOf(" #");
         if (hash < 0) return null;
         String body = line.substring(0, hash);

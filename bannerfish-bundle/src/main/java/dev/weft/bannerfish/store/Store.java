@@ -2,8 +2,10 @@ package dev.weft.bannerfish.store;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -15,14 +17,25 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Bannerfish's data in one directory: banners, their images, impressions and clicks per day,
  * and admin accounts. Every change is a journal record; a change is acknowledged (its future
- * completes) only once it is on disk, so a kill -9 loses nothing acknowledged.
+ * completes) only once it is on disk, so a kill -9 loses nothing acknowledged. One process at a
+ * time owns the directory (a lock file), so two servers never write the same journal.
  */
 public final class Store implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Store.class);
+    /** Checked against when the user is unknown, so that costs as much time as a wrong password. */
+    private static final class Nobody {
+        static final String HASH = Passwords.hash("no such user"); // made on first use, not on every start
+    }
+
     private final Path dir;
+    private final FileChannel lockFile; // holds the directory's lock while open
     private final Map<Integer, Banner> banners = new LinkedHashMap<>();
     private final Map<Integer, NavigableMap<LocalDate, Stats>> stats = new HashMap<>();
     private final Map<String, String> accounts = new HashMap<>();
@@ -32,7 +45,24 @@ public final class Store implements AutoCloseable {
     private Store(Path dir) throws IOException {
         this.dir = dir;
         Files.createDirectories(dir.resolve("images"));
-        this.journal = Journal.open(dir.resolve("journal"), this::replay, this::snapshot);
+        this.lockFile = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        java.nio.channels.FileLock locked;
+        try {
+            locked = lockFile.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            locked = null;
+        }
+        if (locked == null) {
+            lockFile.close();
+            throw new IOException(dir + " is in use by another Bannerfish (its lock file is held)");
+        }
+        try {
+            this.journal = Journal.open(dir.resolve("journal"), this::replay, this::snapshot);
+        } catch (IOException | RuntimeException e) {
+            lockFile.close();
+            throw e;
+        }
+        checkImages();
     }
 
     public static Store open(Path dir) throws IOException {
@@ -45,7 +75,11 @@ public final class Store implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        journal.close();
+        try {
+            journal.close();
+        } finally {
+            lockFile.close(); // releases the lock
+        }
     }
 
     // ---- reading
@@ -83,9 +117,14 @@ public final class Store implements AutoCloseable {
         return Files.readAllBytes(dir.resolve("images").resolve(banner.image()));
     }
 
-    public synchronized boolean checkPassword(String user, String password) {
-        String stored = accounts.get(user);
-        return stored != null && Passwords.matches(password, stored);
+    /** Costs the same time whether or not the user exists; holds no lock while hashing. */
+    public boolean checkPassword(String user, String password) {
+        String stored;
+        synchronized (this) {
+            stored = accounts.get(user);
+        }
+        boolean matches = Passwords.matches(password, stored == null ? Nobody.HASH : stored);
+        return stored != null && matches;
     }
 
     public synchronized boolean hasAccounts() {
@@ -96,20 +135,28 @@ public final class Store implements AutoCloseable {
 
     /** Stores the image (PNG, JPEG, GIF or WebP), then the banner. */
     public CompletableFuture<Banner> add(byte[] image, String target, String alt, int weight, LocalDate start, LocalDate end) {
+        Images.Info info = Images.inspect(image);
+        Banner.check(target, alt, weight, start, end); // refused uploads use up no id
         int id;
         synchronized (this) {
             id = nextId++;
         }
-        return write(saveImage(id, image, target, alt, weight, start, end, true));
+        return write(saveImage(id, image, info, target, alt, weight, start, end, true));
     }
 
     /** Changes a banner; a new image replaces the old one when given. */
     public CompletableFuture<Banner> update(int id, byte[] newImage, String target, String alt, int weight, LocalDate start, LocalDate end, boolean on) {
         Banner old = banner(id).orElseThrow(() -> new IllegalArgumentException("no banner " + id));
-        Banner changed = newImage != null && newImage.length > 0
-                ? saveImage(id, newImage, target, alt, weight, start, end, on)
-                : new Banner(id, old.image(), old.imageType(), target, alt, weight, start, end, on);
-        return write(changed);
+        if (newImage == null || newImage.length == 0) {
+            Banner.check(target, alt, weight, start, end);
+            return write(new Banner(id, old.image(), old.imageType(), old.width(), old.height(), target, alt, weight, start, end, on));
+        }
+        Images.Info info = Images.inspect(newImage);
+        Banner.check(target, alt, weight, start, end);
+        return write(saveImage(id, newImage, info, target, alt, weight, start, end, on)).thenApply(b -> {
+            deleteImage(old.image()); // only once the banner no longer names it, on disk
+            return b;
+        });
     }
 
     public CompletableFuture<Banner> switchOn(int id, boolean on) {
@@ -122,7 +169,7 @@ public final class Store implements AutoCloseable {
             gone = banners.remove(id);
             if (gone == null) return CompletableFuture.failedFuture(new IllegalArgumentException("no banner " + id));
         }
-        return journal.append(List.of("delete", String.valueOf(id)));
+        return journal.append(List.of("delete", String.valueOf(id))).thenRun(() -> deleteImage(gone.image()));
     }
 
     /** An impression, counted for today. */
@@ -152,12 +199,9 @@ public final class Store implements AutoCloseable {
         return journal.append(List.of(kind, String.valueOf(id), day.toString()));
     }
 
-    private Banner saveImage(int id, byte[] image, String target, String alt, int weight, LocalDate start, LocalDate end, boolean on) {
-        if (image.length > Images.MAX_BYTES) throw new IllegalArgumentException("the image is larger than 2 MiB");
-        String type = Images.type(image);
-        if (type == null) throw new IllegalArgumentException("the image is not PNG, JPEG, GIF or WebP");
-        String name = id + "-" + System.nanoTime() + "." + Images.extension(type);
-        Banner banner = new Banner(id, name, type, target, alt, weight, start, end, on); // validates before anything is written
+    private Banner saveImage(int id, byte[] image, Images.Info info, String target, String alt, int weight, LocalDate start, LocalDate end, boolean on) {
+        String name = id + "-" + System.nanoTime() + "." + Images.extension(info.type());
+        Banner banner = new Banner(id, name, info.type(), info.width(), info.height(), target, alt, weight, start, end, on);
         try {
             Durable.write(dir.resolve("images").resolve(name), image);
         } catch (IOException e) {
@@ -175,7 +219,49 @@ public final class Store implements AutoCloseable {
 
     private static List<String> record(Banner b) {
         return List.of("banner", String.valueOf(b.id()), b.image(), b.imageType(), b.target(), b.alt(), String.valueOf(b.weight()),
-                b.start() == null ? "" : b.start().toString(), b.end() == null ? "" : b.end().toString(), String.valueOf(b.on()));
+                b.start() == null ? "" : b.start().toString(), b.end() == null ? "" : b.end().toString(), String.valueOf(b.on()),
+                String.valueOf(b.width()), String.valueOf(b.height()));
+    }
+
+    private void deleteImage(String name) {
+        try {
+            Files.deleteIfExists(dir.resolve("images").resolve(name));
+        } catch (IOException e) {
+            LOG.warn("{}: cannot delete the unused image {}: {}", dir, name, e.toString());
+        }
+    }
+
+    /**
+     * On opening: says which banner's image is missing, and deletes images no banner names (left
+     * by a crash between writing an image and its record, or before deleting a replaced one).
+     */
+    private synchronized void checkImages() {
+        java.util.Set<String> named = new java.util.HashSet<>();
+        for (Banner b : List.copyOf(banners.values())) {
+            named.add(b.image());
+            Path image = dir.resolve("images").resolve(b.image());
+            if (!Files.isRegularFile(image)) {
+                LOG.error("{}: the image of banner {} ({}) is missing; the banner shows no image until a new one is uploaded", dir, b.id(), b.image());
+            } else if (b.width() == 0) { // stored before sizes were: measure it now
+                try {
+                    Images.Info info = Images.inspect(Files.readAllBytes(image));
+                    banners.put(b.id(), new Banner(b.id(), b.image(), b.imageType(), info.width(), info.height(), b.target(), b.alt(), b.weight(),
+                            b.start(), b.end(), b.on()));
+                } catch (IOException | IllegalArgumentException e) {
+                    LOG.warn("{}: cannot measure the image of banner {}: {}", dir, b.id(), e.getMessage());
+                }
+            }
+        }
+        try (Stream<Path> files = Files.list(dir.resolve("images"))) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                if (!named.contains(f.getFileName().toString())) {
+                    LOG.info("{}: deleting {}, which no banner uses", dir, f.getFileName());
+                    Files.deleteIfExists(f);
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("{}: cannot tidy the images: {}", dir, e.toString());
+        }
     }
 
     // ---- the journal
@@ -184,7 +270,9 @@ public final class Store implements AutoCloseable {
         switch (r.get(0)) {
             case "banner" -> {
                 int id = Integer.parseInt(r.get(1));
-                banners.put(id, new Banner(id, r.get(2), r.get(3), r.get(4), r.get(5), Integer.parseInt(r.get(6)),
+                int width = r.size() > 11 ? Integer.parseInt(r.get(10)) : 0; // older records lack the size
+                int height = r.size() > 11 ? Integer.parseInt(r.get(11)) : 0;
+                banners.put(id, new Banner(id, r.get(2), r.get(3), width, height, r.get(4), r.get(5), Integer.parseInt(r.get(6)),
                         r.get(7).isEmpty() ? null : LocalDate.parse(r.get(7)), r.get(8).isEmpty() ? null : LocalDate.parse(r.get(8)),
                         Boolean.parseBoolean(r.get(9))));
                 nextId = Math.max(nextId, id + 1);

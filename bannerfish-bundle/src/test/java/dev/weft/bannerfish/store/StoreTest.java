@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Random;
 import org.junit.Rule;
 import org.junit.Test;
@@ -101,17 +102,109 @@ public class StoreTest {
     public void onlyRealImagesAndSafeTargets() throws Exception {
         try (Store store = Store.open(tmp.getRoot().toPath())) {
             byte[] svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"/>".getBytes(StandardCharsets.UTF_8);
-            assertEquals("the image is not PNG, JPEG, GIF or WebP",
+            assertEquals("SVG images are refused (they can carry scripts): upload PNG, JPEG, GIF or WebP",
                     assertThrows(IllegalArgumentException.class, () -> store.add(svg, "https://a.example/", "x", 1, null, null)).getMessage());
-            assertThrows(IllegalArgumentException.class, () -> store.add(PNG, "javascript:alert(1)", "x", 1, null, null));
+            for (String target : new String[] {"javascript:alert(1)", "JaVaScRiPt:alert(1)", "data:text/html,<script>", "ftp://a.example/", "//a.example/",
+                "https://", "https://a.example/\"><script>alert(1)</script>", "https://a.example/ x", "/local"}) {
+                assertEquals(target, "the target must be an http:// or https:// URL",
+                        assertThrows(IllegalArgumentException.class, () -> store.add(PNG, target, "x", 1, null, null)).getMessage().replaceAll(" \\(.*", ""));
+            }
             assertThrows(IllegalArgumentException.class, () -> store.add(PNG, "https://a.example/", "x", 0, null, null));
-            assertEquals("image/gif", Images.type("GIF89a...".getBytes()));
-            assertEquals("image/jpeg", Images.type(new byte[] {(byte) 0xff, (byte) 0xd8, (byte) 0xff, 0}));
-            assertNull(Images.type("RIFF0000WAVE".getBytes()));
+            assertThrows(IllegalArgumentException.class, () -> store.add(PNG, "https://a.example/", "x", 1, TODAY, TODAY.minusDays(1)));
             assertTrue(store.banners().isEmpty());
             try (var images = Files.list(tmp.getRoot().toPath().resolve("images"))) {
                 assertEquals("nothing written for refused uploads", 0, images.count());
             }
+            assertEquals("refused uploads use up no id", 1, store.add(PNG, "HTTPS://a.example/caf\u00e9?q=1", "x", 1, null, null).get().id());
+            assertEquals("HTTPS://a.example/caf%C3%A9?q=1", store.banner(1).orElseThrow().location());
+        }
+    }
+
+    @Test
+    public void replacedAndDeletedImagesLeaveNoFileBehind() throws Exception {
+        Path images = tmp.getRoot().toPath().resolve("images");
+        try (Store store = Store.open(tmp.getRoot().toPath())) {
+            Banner b = store.add(PNG, "https://a.example/", "a", 1, null, null).get();
+            Banner replaced = store.update(b.id(), ImagesTest.WEBP_LOSSY, "https://a.example/", "a", 1, null, null, true).get();
+            assertEquals("image/webp", replaced.imageType());
+            assertEquals(3, replaced.width());
+            assertEquals(List.of(replaced.image()), names(images));
+            store.remove(b.id()).get();
+            assertEquals(List.of(), names(images));
+            Files.write(images.resolve("99-1.png"), PNG); // as a crash between an image and its record leaves it
+        }
+        try (Store store = Store.open(tmp.getRoot().toPath())) {
+            assertEquals("unused images are tidied on opening", List.of(), names(images));
+        }
+    }
+
+    @Test
+    public void aMissingImageOrAJournalOfGarbageStillOpens() throws Exception {
+        Path dir = tmp.getRoot().toPath();
+        int id;
+        try (Store store = Store.open(dir)) {
+            id = store.add(PNG, "https://a.example/", "a", 1, null, null).get().id();
+            store.add(PNG, "https://b.example/", "b", 1, null, null).get();
+            store.clicked(id, TODAY).get();
+        }
+        Path journal = dir.resolve("journal");
+        byte[] text = Files.readAllBytes(journal);
+        int firstLine = new String(text, StandardCharsets.ISO_8859_1).indexOf('\n') + 1;
+        byte[] garbage = {(byte) 0xff, (byte) 0xfe, 0, (byte) 0x80, (byte) 0xc3, 'x', '\n'};
+        byte[] damaged = new byte[text.length + garbage.length];
+        System.arraycopy(text, 0, damaged, 0, firstLine);
+        System.arraycopy(garbage, 0, damaged, firstLine, garbage.length);
+        System.arraycopy(text, firstLine, damaged, firstLine + garbage.length, text.length - firstLine);
+        Files.write(journal, damaged);
+        Banner b;
+        try (Store store = Store.open(dir)) {
+            assertEquals("everything but the garbage", 2, store.banners().size());
+            assertEquals(1, store.total(id).clicks());
+            b = store.banner(id).orElseThrow();
+        }
+        Files.delete(dir.resolve("images").resolve(b.image()));
+        try (Store store = Store.open(dir)) {
+            assertEquals(2, store.banners().size());
+            assertThrows(java.io.IOException.class, () -> store.image(store.banner(id).orElseThrow()));
+        }
+        Files.delete(journal);
+        try (Store store = Store.open(dir)) {
+            assertEquals("a missing journal is an empty store", 0, store.banners().size());
+        }
+    }
+
+    @Test
+    public void oneStoreAtATimeInADirectory() throws Exception {
+        try (Store store = Store.open(tmp.getRoot().toPath())) {
+            store.add(PNG, "https://a.example/", "a", 1, null, null).get();
+            java.io.IOException e = assertThrows(java.io.IOException.class, () -> Store.open(tmp.getRoot().toPath()));
+            assertTrue(e.getMessage(), e.getMessage().endsWith("is in use by another Bannerfish (its lock file is held)"));
+        }
+        try (Store again = Store.open(tmp.getRoot().toPath())) {
+            assertEquals("free once closed", 1, again.banners().size());
+        }
+    }
+
+    @Test
+    public void anUnknownUserCostsAsMuchAsAWrongPassword() throws Exception {
+        try (Store store = Store.open(tmp.getRoot().toPath())) {
+            store.setPassword("admin", "correct horse").get();
+            assertTrue(Files.readString(tmp.getRoot().toPath().resolve("journal")).matches("(?s).*account admin 210000%3A.*"));
+            assertFalse(Files.readString(tmp.getRoot().toPath().resolve("journal")).contains("correct"));
+            store.checkPassword("nobody", "x"); // warm up
+            long t0 = System.nanoTime();
+            assertFalse(store.checkPassword("admin", "wrong horse"));
+            long wrong = System.nanoTime() - t0;
+            t0 = System.nanoTime();
+            assertFalse(store.checkPassword("nobody", "wrong horse"));
+            long unknown = System.nanoTime() - t0;
+            assertTrue("unknown " + unknown / 1_000_000 + " ms, wrong " + wrong / 1_000_000 + " ms", unknown > wrong / 3);
+        }
+    }
+
+    static List<String> names(Path dir) throws Exception {
+        try (var files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
         }
     }
 }

@@ -56,6 +56,11 @@ public final class Sessions {
         for (Entry e : sessions.values()) if (now - e.lastAccess > timeoutNanos) e.expire();
     }
 
+    /** False once the session expired or was expired. */
+    boolean isLive(Session session) {
+        return sessions.get(session.getId()) == session;
+    }
+
     Session forRequest(SiteRequest request) {
         StringBuilder name = new StringBuilder(request.isSecure() ? "TWISTED_SECURE_SESSION" : "TWISTED_SESSION");
         for (String segment : request.sitepath()) name.append('_').append(segment);

@@ -437,7 +437,8 @@ final class SiteRequest implements Request {
     @Override
     public Session getSession() {
         synchronized (this) {
-            if (session == null) session = site.sessions().forRequest(this);
+            // As Twisted: once expired (a logout, a login that starts a fresh session), a new one.
+            if (session == null || !site.sessions().isLive(session)) session = site.sessions().forRequest(this);
         }
         return session;
     }

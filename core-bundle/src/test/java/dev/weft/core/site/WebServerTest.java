@@ -210,6 +210,23 @@ public class WebServerTest {
         assertNotEquals(cookie, expired.header("Set-Cookie"));
     }
 
+    @Test
+    public void aSessionExpiredDuringARequestIsReplacedByAFreshOne() throws Exception {
+        // What a login does against session fixation: expire the old session, carry on in a new one.
+        start(new Resource.Abstract() {
+            @Override
+            protected void renderGet(Request r) {
+                Session old = r.getSession();
+                old.expire();
+                Session fresh = r.getSession();
+                r.finish((old.getId().equals(fresh.getId()) ? "same" : "fresh").getBytes(StandardCharsets.UTF_8));
+            }
+        }, null, Listener.tcp("127.0.0.1", 0));
+        Http.Response r = Http.tcp(server.port()).get("/");
+        assertEquals("fresh", r.text());
+        assertEquals("only the fresh session is left", 1, site.sessions().size());
+    }
+
     static final class Uploader extends Resource.Abstract {
         @Override
         protected void renderPost(Request r) {
