@@ -51,12 +51,13 @@ final class BannerfishSite implements Resource {
         String base = request.prePathURL();
         base = base.substring(0, base.lastIndexOf('/'));
         String root = base;
+        // Banners, clicks and embed.js answer from memory (counts go to the journal's own thread).
         return switch (segment) {
-            case "" -> r -> r.redirect(302, root + "/admin/");
-            case "banner" -> r -> banner(r, root);
-            case "embed.js" -> this::embed;
-            case "image" -> new Numbered(this::image);
-            case "click" -> new Numbered(this::click);
+            case "" -> Resource.nonBlocking(r -> r.redirect(302, root + "/admin/"));
+            case "banner" -> Resource.nonBlocking(r -> banner(r, root));
+            case "embed.js" -> Resource.nonBlocking(this::embed);
+            case "image" -> new Numbered(this::image, false);
+            case "click" -> new Numbered(this::click, true);
             case "admin" -> new Admin(this, root);
             default -> ErrorPage.notFound();
         };
@@ -69,11 +70,12 @@ final class BannerfishSite implements Resource {
     }
 
     /** A leaf for {@code NAME/ID}. */
-    private record Numbered(java.util.function.BiConsumer<Request, Integer> handler) implements Resource {
+    private record Numbered(java.util.function.BiConsumer<Request, Integer> handler, boolean nonBlocking) implements Resource {
         @Override
         public Resource getChildWithDefault(String id, Request request) {
             if (!id.matches("\\d{1,9}")) return ErrorPage.notFound();
-            return r -> handler.accept(r, Integer.parseInt(id));
+            Resource answer = r -> handler.accept(r, Integer.parseInt(id));
+            return nonBlocking ? Resource.nonBlocking(answer) : answer;
         }
 
         @Override

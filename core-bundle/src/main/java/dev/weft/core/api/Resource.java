@@ -77,6 +77,36 @@ public interface Resource {
         return false;
     }
 
+    /** {@code r} (a lambda, say) declared {@linkplain #isNonBlocking non-blocking}. */
+    static Resource nonBlocking(Resource r) {
+        return new Resource() {
+            @Override
+            public boolean isNonBlocking() {
+                return true;
+            }
+
+            @Override
+            public boolean isLeaf() {
+                return r.isLeaf();
+            }
+
+            @Override
+            public Resource getChildWithDefault(String segment, Request request) {
+                return r.getChildWithDefault(segment, request);
+            }
+
+            @Override
+            public void render(Request request) throws Exception {
+                r.render(request);
+            }
+
+            @Override
+            public String toString() {
+                return r.toString();
+            }
+        };
+    }
+
     /**
      * Answers the request, now or later from any thread, by finishing it. Throw
      * {@link UnsupportedMethod} for a method this resource does not handle; any other exception
