@@ -52,6 +52,9 @@ public class LauncherIT {
         assertRefused(home, "--add-header expects 'Name: value'", "web", "--add-header", "no colon");
         assertRefused(home, "unknown command 'serve'", "serve");
         assertRefused(home, "HTTPS is not built in yet", "web", "--https", "8443");
+        assertRefused(home, "--logfile: cannot write /etc/hostname/access.log: /etc/hostname is not a directory",
+                "web", "--port", "0", "--logfile", "/etc/hostname/access.log");
+        assertRefused(home, "--pidfile: cannot write /etc/hostname/weft.pid: Not a directory", "web", "--port", "0", "--pidfile", "/etc/hostname/weft.pid");
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             assertRefused(home, "cannot listen on 127.0.0.1:" + taken.getLocalPort(), "web", "--port", String.valueOf(taken.getLocalPort()));
         }
@@ -75,6 +78,21 @@ public class LauncherIT {
             assertRefused(home, "a server is already running from " + home, "web", "--port", "0");
             assertEquals(200, weft.http().get("/").status);
         }
+    }
+
+    @Test
+    public void aPidfileNamingALiveServerIsRefusedAndAStaleOneReplaced() throws Exception {
+        Path pidfile = tmp.getRoot().toPath().resolve("weft.pid");
+        Files.writeString(pidfile, "999999999\n"); // left by a server that died
+        try (WeftProcess first = WeftProcess.start(tmp.newFolder("home1").toPath(), "web", "--port", "0", "--pidfile", pidfile.toString())) {
+            assertEquals(first.pid() + "\n", Files.readString(pidfile));
+            // another home, the same pidfile: twistd's "Another twistd server is running"
+            assertRefused(tmp.newFolder("home2").toPath(), "--pidfile " + pidfile + ": another server is running, PID " + first.pid(),
+                    "web", "--port", "0", "--pidfile", pidfile.toString());
+            assertEquals("the refused server leaves the pidfile alone", first.pid() + "\n", Files.readString(pidfile));
+            assertEquals(200, first.http().get("/").status);
+        }
+        assertFalse("removed on stop", Files.exists(pidfile));
     }
 
     @Test
