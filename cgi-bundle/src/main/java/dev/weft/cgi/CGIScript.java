@@ -38,6 +38,11 @@ final class CGIScript implements Resource {
         return script;
     }
 
+    /** Whether it can be started: an interpreter takes any file, a program must be executable. */
+    boolean startable() {
+        return interpreter != null || java.nio.file.Files.isExecutable(script);
+    }
+
     /** Non-parsed headers: the script writes the status line itself. */
     boolean nph() {
         return script.getFileName().toString().startsWith("nph-");

@@ -39,8 +39,11 @@ final class CgiExchange {
     private final CompletableFuture<String> stderr = new CompletableFuture<>();
     private Process process;
     private ScheduledFuture<?> timeout;
+    private ScheduledFuture<?> watch;
     private boolean answered;
     private volatile boolean killed;
+    /** A local redirect handed the request to the site: no longer ours to answer or abort. */
+    private volatile boolean forwarded;
 
     CgiExchange(CgiRunner runner, CGIScript script, Request request) {
         this.runner = runner;
@@ -73,7 +76,13 @@ final class CgiExchange {
                 length = 0;
                 body = InputStream.nullInputStream();
             }
-            ProcessBuilder builder = new ProcessBuilder(script.command(request.getQueryString())).directory(script.script().getParent().toFile());
+            if (!script.startable()) {
+                fail("cannot start it: " + script.script() + " is not an executable file");
+                return;
+            }
+            List<String> command = new java.util.ArrayList<>(CgiRunner.SESSION);
+            command.addAll(script.command(request.getQueryString()));
+            ProcessBuilder builder = new ProcessBuilder(command).directory(script.script().getParent().toFile());
             Map<String, String> env = builder.environment();
             env.clear();
             env.putAll(CGIEnvironment.of(request, script.script(), length, runner.settings));
@@ -83,11 +92,17 @@ final class CgiExchange {
                 fail("cannot start it: " + e.getMessage());
                 return;
             }
-            runner.running.add(process);
+            runner.running.add(this);
             timeout = runner.timer.schedule(this::timedOut, runner.settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
             request.notifyFinish().whenComplete((done, error) -> {
                 if (error != null) clientGone();
             });
+            ClientWatch client = ClientWatch.of(request);
+            if (client != null) {
+                watch = runner.timer.scheduleWithFixedDelay(() -> {
+                    if (client.clientHungUp()) clientGone();
+                }, 1, 1, TimeUnit.SECONDS);
+            }
             runner.pipes.execute(() -> feed(body));
             runner.pipes.execute(this::collectStderr);
             readOutput(process.getInputStream());
@@ -142,6 +157,18 @@ final class CgiExchange {
         if (killed || !process.isAlive()) return;
         LOG.info("{}: the client went away; killed the script", script);
         kill();
+        // Jetty has not noticed (it is not reading): end the exchange, or it would wait forever.
+        // 499 is nginx's "client closed request", for the access log.
+        if (claimAnswer()) new ErrorPage(499, "Client Closed Request", "The client went away before the script answered.").render(request);
+    }
+
+    /** The bundle is going away: the script with it, and the client is told rather than left waiting. */
+    synchronized void bundleStopped() {
+        if (process != null && process.isAlive()) kill();
+        killed = true;
+        if (forwarded || request.isFinished()) return;
+        if (claimAnswer()) new ErrorPage(503, "Service Unavailable", "The CGI service stopped while the script ran.").render(request);
+        else request.abort(new IllegalStateException("the CGI bundle stopped while the script ran"));
     }
 
     /** Where the body starts: after the first {@code \n\n}, {@code \r\n\r\n} or {@code \n\r\n}; -1 if not yet. */
@@ -195,6 +222,7 @@ final class CgiExchange {
         if (!claimAnswer()) return false;
         if (status == null && location != null && location.startsWith("/")) {
             // RFC 3875 6.2.2, local redirect: answer as the site would for that path.
+            forwarded = true;
             runner.pipes.execute(this::discardRest);
             request.forward(location);
             return false;
@@ -288,8 +316,9 @@ final class CgiExchange {
     private void end() {
         if (process != null) {
             if (!killed) waitForExit(); // the timeout still applies while we wait
-            runner.running.remove(process);
         }
+        runner.running.remove(this);
         if (timeout != null) timeout.cancel(false);
+        if (watch != null) watch.cancel(false);
     }
 }

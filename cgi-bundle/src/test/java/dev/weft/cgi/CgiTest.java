@@ -245,6 +245,64 @@ public class CgiTest {
     }
 
     @Test
+    public void theTimeoutAlsoKillsChildrenThatOutlivedTheirParent() throws Exception {
+        runner.settings = new CgiSettings(Duration.ofSeconds(1), false, "/usr/bin:/bin");
+        String marker = "weft" + UUID.randomUUID().toString().substring(0, 8);
+        // The subshell exits at once, so its child is handed to init: no longer a descendant of the script.
+        script("orphans.cgi", "#!/bin/sh\n( sh -c 'sleep 30; :' " + marker + "-orphan & )\nexec sh -c 'sleep 30; :' " + marker + "-main\n");
+        java.util.concurrent.CompletableFuture<Http.Response> answer = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return site.http().timeout(Duration.ofSeconds(20)).get("/www/orphans.cgi");
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        Await.until(Duration.ofSeconds(5), "the script and the orphan", () -> processesNamed(marker) == 2);
+        assertEquals(504, answer.get(20, java.util.concurrent.TimeUnit.SECONDS).status);
+        Await.until(Duration.ofSeconds(5), "no process left, the orphan included", () -> processesNamed(marker) == 0);
+    }
+
+    @Test
+    public void aClientThatLeavesBeforeTheScriptSaysAnythingKillsIt() throws Exception {
+        String marker = "weft" + UUID.randomUUID().toString().substring(0, 8);
+        script("quiet.cgi", "#!/bin/sh\nexec sh -c 'sleep 30; :' " + marker + "\n");
+        try (Http.Conn c = site.http().open()) {
+            c.out.write("GET /www/quiet.cgi HTTP/1.1\r\nHost: x\r\n\r\n".getBytes());
+            c.out.flush();
+            Await.until(Duration.ofSeconds(5), "the script to run", () -> processesNamed(marker) == 1);
+        }
+        long closed = System.nanoTime();
+        Await.until(Duration.ofSeconds(5), "the silent script to be killed", () -> processesNamed(marker) == 0);
+        assertTrue("killed " + (System.nanoTime() - closed) / 1_000_000 + " ms after the client left", (System.nanoTime() - closed) < 5_000_000_000L);
+        assertNoZombies();
+    }
+
+    @Test
+    public void stoppingTheBundleAnswersOrAbortsWhatIsRunning() throws Exception {
+        String marker = "weft" + UUID.randomUUID().toString().substring(0, 8);
+        script("wait.cgi", "#!/bin/sh\nexec sh -c 'sleep 30; :' " + marker + "-wait\n");
+        script("stream.cgi", "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\n'\nexec sh -c 'while true; do echo line; sleep 0.1; done' " + marker + "-stream\n");
+        java.util.concurrent.CompletableFuture<Http.Response> waiting = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return site.http().timeout(Duration.ofSeconds(20)).get("/www/wait.cgi");
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        try (Http.Conn c = site.http().open()) {
+            c.out.write("GET /www/stream.cgi HTTP/1.1\r\nHost: x\r\n\r\n".getBytes());
+            c.out.flush();
+            readUntil(c.in, "line");
+            Await.until(Duration.ofSeconds(5), "both scripts", () -> processesNamed(marker) == 2);
+            runner.close();
+            assertEquals("not answered yet: 503", 503, waiting.get(10, java.util.concurrent.TimeUnit.SECONDS).status);
+            String rest = new String(c.in.readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertFalse("a cut body must not look complete: " + rest, rest.endsWith("0\r\n\r\n"));
+        }
+        Await.until(Duration.ofSeconds(5), "no script left", () -> processesNamed(marker) == 0);
+    }
+
+    @Test
     public void aClientThatLeavesKillsTheScript() throws Exception {
         String marker = "weft" + UUID.randomUUID().toString().substring(0, 8);
         script("talk.cgi", "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\n'\nexec sh -c 'while true; do echo line; sleep 0.1; done' " + marker + "\n");

@@ -2,14 +2,17 @@ package dev.weft.itest;
 
 import static dev.weft.itest.HotDeployIT.awaitStatus;
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import dev.weft.testkit.Await;
+import dev.weft.testkit.Http;
 import dev.weft.testkit.WeftProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -47,6 +50,60 @@ public class CgiIT {
             weft.undeploy(jar.getFileName().toString());
             awaitStatus(weft, "/hello.cgi", 503);
             assertTrue(weft.isAlive());
+        }
+    }
+
+    @Test
+    public void aLargePostStreamsToTheScriptThroughASmallHeap() throws Exception {
+        Path site = tmp.newFolder("site").toPath();
+        executable(site.resolve("count.cgi"), "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\n'\necho \"$CONTENT_LENGTH $(wc -c)\"\n");
+        long size = 200L * 1024 * 1024; // six times the server's whole heap
+        try (WeftProcess weft = WeftProcess.start(tmp.newFolder("home").toPath(), Map.of("WEFT_JAVA_OPTS", "-Xmx32m"),
+                "web", "--path", site.toString(), "--port", "0", "--processor", ".cgi=cgi");
+                Http.Conn c = weft.http().timeout(Duration.ofSeconds(60)).open()) {
+            c.out.write(("POST /count.cgi HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\nContent-Length: " + size + "\r\n\r\n").getBytes());
+            byte[] chunk = new byte[64 * 1024];
+            for (long sent = 0; sent < size; sent += chunk.length) c.out.write(chunk);
+            c.out.flush();
+            Http.Response r = Http.Response.read(c.in, false);
+            assertEquals(200, r.status);
+            assertEquals(size + " " + size + "\n", r.text());
+            assertTrue(weft.isAlive());
+            assertFalse(weft.output(), weft.output().contains("OutOfMemoryError"));
+        }
+    }
+
+    /** Ctrl-C on the terminal signals the whole foreground process group: the server, and not its scripts. */
+    @Test
+    public void ctrlCLetsARunningScriptFinish() throws Exception {
+        Path site = tmp.newFolder("site").toPath();
+        executable(site.resolve("slow.cgi"), "#!/bin/sh\nsleep 2\nprintf 'Content-Type: text/plain\\n\\nslow done'\n");
+        try (WeftProcess weft = WeftProcess.start(tmp.newFolder("home").toPath(), "web", "--path", site.toString(), "--port", "0",
+                "--processor", ".cgi=cgi"); Http.Conn slow = weft.http().open()) {
+            slow.out.write("GET /slow.cgi HTTP/1.1\r\nHost: x\r\n\r\n".getBytes());
+            slow.out.flush();
+            ProcessHandle server = ProcessHandle.of(weft.pid()).orElseThrow();
+            Await.until(Duration.ofSeconds(5), "the script to run",
+                    () -> server.descendants().anyMatch(p -> p.info().commandLine().orElse("").contains("slow.cgi")));
+            String group = processGroup(weft.pid());
+            for (ProcessHandle p : Stream.concat(Stream.of(server), server.descendants()).toList()) {
+                if (group.equals(processGroup(p.pid()))) new ProcessBuilder("kill", "-INT", String.valueOf(p.pid())).start().waitFor();
+            }
+            Http.Response answer = Http.Response.read(slow.in, false);
+            assertEquals(200, answer.status);
+            assertEquals("slow done", answer.text());
+            Await.until(Duration.ofSeconds(40), "weft to exit", () -> !weft.isAlive());
+            assertEquals(0, weft.stop());
+        }
+    }
+
+    /** Field 5 of /proc/PID/stat. */
+    private static String processGroup(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return stat.substring(stat.lastIndexOf(')') + 2).split(" ")[2];
+        } catch (java.io.IOException e) {
+            return "gone";
         }
     }
 

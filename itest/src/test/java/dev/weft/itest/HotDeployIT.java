@@ -1,6 +1,7 @@
 package dev.weft.itest;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import dev.weft.itest.fixture.TestBundles;
@@ -53,6 +54,45 @@ public class HotDeployIT {
             Path good = TestBundles.greeter(jars, "1.0.0", "still works", "/ok");
             weft.deploy(good);
             awaitBody(weft, "/ok", "still works\n");
+        }
+    }
+
+    @Test
+    public void aJarStillBeingCopiedIsNotCalledBroken() throws Exception {
+        Path jar = TestBundles.greeter(tmp.newFolder("jars").toPath(), "1.0.0", "arrived whole", "/slowcopy");
+        byte[] bytes = Files.readAllBytes(jar);
+        try (WeftProcess weft = WeftProcess.start(tmp.newFolder("home").toPath(), "web", "--port", "0")) {
+            Path target = weft.home().resolve("deploy/slow.jar");
+            try (var out = Files.newOutputStream(target)) { // as a slow cp would: a growing, unreadable zip
+                for (int i = 0; i < bytes.length; i += 100) {
+                    out.write(bytes, i, Math.min(100, bytes.length - i));
+                    out.flush();
+                    Thread.sleep(60);
+                }
+            }
+            awaitBody(weft, "/slowcopy", "arrived whole\n");
+            assertFalse(weft.output(), weft.output().contains("slow.jar is not a bundle"));
+        }
+    }
+
+    @Test
+    public void bundlesThatCannotStartAreOneLogLineEach() throws Exception {
+        Path jars = tmp.newFolder("jars").toPath();
+        java.util.jar.Manifest manifest = new java.util.jar.Manifest();
+        manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().putValue("Bundle-ManifestVersion", "2");
+        manifest.getMainAttributes().putValue("Bundle-SymbolicName", "dev.weft.itest.unresolvable");
+        manifest.getMainAttributes().putValue("Import-Package", "no.such.pkg");
+        Path unresolvable = jars.resolve("unresolvable.jar");
+        new java.util.jar.JarOutputStream(Files.newOutputStream(unresolvable), manifest).close();
+        try (WeftProcess weft = WeftProcess.start(tmp.newFolder("home").toPath(), "web", "--port", "0")) {
+            weft.deploy(unresolvable);
+            Await.until(Duration.ofSeconds(5), "a log line about unresolvable.jar",
+                    () -> weft.output().contains("Error while starting bundle: file:" + weft.home().resolve("deploy/unresolvable.jar")));
+            Thread.sleep(500);
+            assertFalse("no stack trace:\n" + weft.output(), weft.output().contains("\tat org.apache.felix"));
+            assertTrue(weft.output().contains("missing requirement") && weft.output().contains("no.such.pkg"));
+            assertEquals(200, weft.http().get("/").status);
         }
     }
 

@@ -56,6 +56,9 @@ public class LauncherIT {
         assertRefused(home, "--certificate and --privkey go with --https PORT", "web", "--certificate", "cert.pem");
         Path notPem = Files.writeString(tmp.getRoot().toPath().resolve("key.txt"), "hello");
         assertRefused(home, "--privkey: " + notPem + " holds no PEM private key", "web", "--https", "8443", "--privkey", notPem.toString());
+        assertRefused(home, "--logfile: cannot write /etc/hostname/access.log: /etc/hostname is not a directory",
+                "web", "--port", "0", "--logfile", "/etc/hostname/access.log");
+        assertRefused(home, "--pidfile: cannot write /etc/hostname/weft.pid: Not a directory", "web", "--port", "0", "--pidfile", "/etc/hostname/weft.pid");
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             assertRefused(home, "cannot listen on 127.0.0.1:" + taken.getLocalPort(), "web", "--port", String.valueOf(taken.getLocalPort()));
         }
@@ -96,6 +99,21 @@ public class LauncherIT {
             assertRefused(home, "a server is already running from " + home, "web", "--port", "0");
             assertEquals(200, weft.http().get("/").status);
         }
+    }
+
+    @Test
+    public void aPidfileNamingALiveServerIsRefusedAndAStaleOneReplaced() throws Exception {
+        Path pidfile = tmp.getRoot().toPath().resolve("weft.pid");
+        Files.writeString(pidfile, "999999999\n"); // left by a server that died
+        try (WeftProcess first = WeftProcess.start(tmp.newFolder("home1").toPath(), "web", "--port", "0", "--pidfile", pidfile.toString())) {
+            assertEquals(first.pid() + "\n", Files.readString(pidfile));
+            // another home, the same pidfile: twistd's "Another twistd server is running"
+            assertRefused(tmp.newFolder("home2").toPath(), "--pidfile " + pidfile + ": another server is running, PID " + first.pid(),
+                    "web", "--port", "0", "--pidfile", pidfile.toString());
+            assertEquals("the refused server leaves the pidfile alone", first.pid() + "\n", Files.readString(pidfile));
+            assertEquals(200, first.http().get("/").status);
+        }
+        assertFalse("removed on stop", Files.exists(pidfile));
     }
 
     @Test

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -16,13 +15,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * FileInstall passes over a jar in {@code deploy/} that is not a bundle without a word. This
- * says why, once per version of the file, so a broken deployment is never a silent one.
+ * says why, once per version of the file, so a broken deployment is never a silent one. A jar is
+ * looked at only once it has stopped changing: one still being copied is not broken.
  */
 final class BrokenJars {
     private static final Logger LOG = LoggerFactory.getLogger("weft");
 
     private final Path deploy;
-    private final Map<Path, FileTime> reported = new HashMap<>();
+    private final Map<Path, String> seen = new HashMap<>();
+    private final Map<Path, String> reported = new HashMap<>();
 
     BrokenJars(Path deploy) {
         this.deploy = deploy;
@@ -40,13 +41,15 @@ final class BrokenJars {
     private void check() {
         try (DirectoryStream<Path> jars = Files.newDirectoryStream(deploy, "*.jar")) {
             for (Path jar : jars) {
-                FileTime modified = Files.getLastModifiedTime(jar);
-                if (modified.equals(reported.get(jar))) continue;
-                reported.put(jar, modified);
+                String state = Files.size(jar) + "@" + Files.getLastModifiedTime(jar).toMillis();
+                if (!state.equals(seen.put(jar, state))) continue; // new or still growing: look again next time
+                if (state.equals(reported.get(jar))) continue;
+                reported.put(jar, state);
                 String problem = problem(jar);
                 if (problem != null) LOG.error("deploy/{} is not a bundle ({}); ignored", jar.getFileName(), problem);
             }
-            reported.keySet().removeIf(jar -> !Files.exists(jar));
+            seen.keySet().removeIf(jar -> !Files.exists(jar));
+            reported.keySet().retainAll(seen.keySet());
         } catch (IOException | RuntimeException e) {
             LOG.debug("deploy check: {}", e.toString());
         }

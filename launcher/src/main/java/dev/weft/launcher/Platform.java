@@ -5,8 +5,10 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -51,8 +53,10 @@ final class Platform {
             throw new BadCommandLine("a server is already running from " + home.home() + "; stop it with: weft shell 'stop 0'");
         }
         checkPortFree();
+        checkLogfile();
         new EtcFiles(home.etc()).write(home, site);
-        if (site.pidfile != null) Files.writeString(site.pidfile, ProcessHandle.current().pid() + "\n");
+        if (site.pidfile != null) writePidfile(site.pidfile);
+        FileInstallLog.install();
         try {
             Framework framework = ServiceLoader.load(FrameworkFactory.class).iterator().next().newFramework(properties());
             framework.init();
@@ -71,8 +75,52 @@ final class Platform {
             waitForStop(framework);
             return 0;
         } finally {
-            if (site.pidfile != null) Files.deleteIfExists(site.pidfile);
+            if (site.pidfile != null) removePidfile(site.pidfile);
         }
+    }
+
+    /** Like twistd: a pidfile naming a live process means another server; a stale one is replaced. */
+    private static void writePidfile(Path pidfile) throws BadCommandLine {
+        try {
+            if (Files.isRegularFile(pidfile)) {
+                String old = Files.readString(pidfile).strip();
+                if (old.matches("\\d{1,18}") && ProcessHandle.of(Long.parseLong(old)).map(ProcessHandle::isAlive).orElse(false)) {
+                    throw new BadCommandLine("--pidfile " + pidfile + ": another server is running, PID " + old);
+                }
+            }
+            Files.writeString(pidfile, ProcessHandle.current().pid() + "\n");
+        } catch (IOException e) {
+            throw new BadCommandLine("--pidfile: cannot write " + pidfile + ": " + reason(e));
+        }
+    }
+
+    /** Only our own: a pidfile another server has taken over since is left to it. */
+    private static void removePidfile(Path pidfile) {
+        try {
+            if (Files.readString(pidfile).strip().equals(String.valueOf(ProcessHandle.current().pid()))) Files.delete(pidfile);
+        } catch (IOException e) {
+            LOG.warn("cannot remove the pidfile {}: {}", pidfile, reason(e));
+        }
+    }
+
+    /** An access log that cannot be written would otherwise stop the site from starting, later and less clearly. */
+    private void checkLogfile() throws BadCommandLine {
+        if (site.logfile == null || site.logfile.equals("-")) return;
+        Path log = Path.of(site.logfile).toAbsolutePath();
+        Path dir = log.getParent();
+        if (dir != null && Files.exists(dir) && !Files.isDirectory(dir)) throw new BadCommandLine("--logfile: cannot write " + log + ": " + dir + " is not a directory");
+        try {
+            if (dir != null) Files.createDirectories(dir);
+            Files.newOutputStream(log, StandardOpenOption.CREATE, StandardOpenOption.APPEND).close();
+        } catch (IOException e) {
+            throw new BadCommandLine("--logfile: cannot write " + log + ": " + reason(e));
+        }
+    }
+
+    private static String reason(IOException e) {
+        if (e instanceof FileSystemException f && f.getReason() != null) return f.getReason();
+        if (e instanceof java.nio.file.NoSuchFileException) return "no such file or directory";
+        return e.getMessage();
     }
 
     private static void waitForStop(Framework framework) throws InterruptedException {
@@ -132,8 +180,10 @@ final class Platform {
         p.put("felix.fileinstall.poll", "250");
         p.put("felix.fileinstall.noInitialDelay", "true");
         p.put("felix.fileinstall.log.level", "2");
-        // Gogo reads the terminal only when there is one; otherwise EOF on stdin would stop the server.
-        p.put("gosh.args", System.console() != null ? "" : "--nointeractive");
+        p.put("felix.fileinstall.log.default", "jul"); // one line per problem: FileInstallLog
+        // Gogo reads the terminal only when we own it: EOF on stdin would stop the server, and a
+        // read from the background (./weft web ... &) would stop the whole process (SIGTTIN).
+        p.put("gosh.args", Terminal.inForeground() ? "" : "--nointeractive");
         return p;
     }
 

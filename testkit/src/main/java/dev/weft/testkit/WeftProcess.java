@@ -60,11 +60,14 @@ public final class WeftProcess implements AutoCloseable {
     public static Result run(Path home, String... args) throws IOException, InterruptedException {
         Process p = builder(home, args).start();
         StringBuffer out = new StringBuffer();
-        copy(p.getInputStream(), out);
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
+        Thread reader = new Thread(() -> copy(p.getInputStream(), out), "weft-run-output");
+        reader.setDaemon(true);
+        reader.start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) { // one that keeps running (a server that should have refused) fails the test
+            p.destroyForcibly().waitFor();
             throw new AssertionError("weft " + String.join(" ", args) + " did not exit; it printed:\n" + out);
         }
+        reader.join(5_000);
         return new Result(p.exitValue(), out.toString());
     }
 

@@ -43,7 +43,10 @@ public final class ConfiguredMount {
         argument = colon < 0 ? "" : config.type().substring(colon + 1);
         active = true;
         bound.forEach(this::offer);
-        if (using == null) mounts.table().unmount(path, 0, notInstalled());
+        if (using == null) {
+            LOG.info("{} waits for resource type '{}' (503 until a bundle provides it)", path, typeName);
+            mounts.table().unmount(path, 0, notInstalled());
+        }
     }
 
     @Deactivate
