@@ -184,6 +184,22 @@ public class ProxyTest {
     }
 
     @Test
+    public void anUploadThatExpects100ContinueGetsItAndGoesThrough() throws Exception {
+        byte[] upload = new byte[3 * 1024 * 1024];
+        try (Http.Conn c = front.http().timeout(Duration.ofSeconds(10)).open()) {
+            c.out.write(("PUT /foo/upload HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: " + upload.length + "\r\n\r\n").getBytes());
+            c.out.flush();
+            assertEquals("the front asks for the body, as curl waits for", 100, Http.Response.read(c.in, false).status);
+            c.out.write(upload);
+            c.out.flush();
+            Http.Response r = Http.Response.read(c.in, false);
+            assertEquals(200, r.status);
+            assertEquals("received " + upload.length, r.text());
+        }
+        assertTrue("the backend never sees the client's Expect", !front.http().send("PUT", "/foo/echo", new byte[10], "Expect: 100-continue").text().contains("expect"));
+    }
+
+    @Test
     public void aRefusingBackendIs502AndASilentOne504() throws Exception {
         Http.Response dead = front.http().get("/dead/x");
         assertEquals(502, dead.status);

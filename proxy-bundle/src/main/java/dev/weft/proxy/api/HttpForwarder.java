@@ -27,8 +27,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpForwarder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpForwarder.class);
+    /**
+     * Never passed on. {@code Expect} too: this server sends the client's {@code 100 Continue}
+     * itself when the body is first read; passed on, it stalled the upload until the timeout
+     * (Jetty's client then waits for a 100 that its cleared protocol handlers do not handle).
+     */
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection", "proxy-authenticate",
-            "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade");
+            "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "expect");
 
     /** What became of a forward. */
     public enum Outcome {
