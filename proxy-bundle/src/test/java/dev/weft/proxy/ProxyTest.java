@@ -200,6 +200,27 @@ public class ProxyTest {
     }
 
     @Test
+    public void aBackendThatStopsReadingAnUploadIs504WithItsPage() throws Exception {
+        byte[] upload = new byte[32 * 1024 * 1024]; // more than the sockets buffer: the upload stalls
+        try (Http.Conn c = front.http().timeout(Duration.ofSeconds(20)).open()) {
+            c.out.write(("PUT /foo/silent HTTP/1.1\r\nHost: x\r\nContent-Length: " + upload.length + "\r\n\r\n").getBytes());
+            Thread writer = new Thread(() -> {
+                try {
+                    c.out.write(upload);
+                } catch (IOException expected) {
+                    // the front gives up on the upload once it has answered
+                }
+            });
+            writer.start();
+            Http.Response r = Http.Response.read(c.in, false);
+            assertEquals(504, r.status);
+            assertTrue(r.text(), r.text().contains("did not answer in time"));
+            c.close();
+            writer.join(10_000);
+        }
+    }
+
+    @Test
     public void aRefusingBackendIs502AndASilentOne504() throws Exception {
         Http.Response dead = front.http().get("/dead/x");
         assertEquals(502, dead.status);

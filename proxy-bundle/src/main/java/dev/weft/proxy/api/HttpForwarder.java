@@ -2,6 +2,8 @@ package dev.weft.proxy.api;
 
 import dev.weft.core.api.ErrorPage;
 import dev.weft.core.api.Request;
+import java.io.FilterInputStream;
+import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -105,7 +107,7 @@ public final class HttpForwarder implements AutoCloseable {
             if (options.sendPrefix()) h.put("X-Forwarded-Prefix", "/" + String.join("/", request.prepath()));
             h.put("Forwarded", "for=" + forwardedNode(client) + ";host=\"" + publicHost + "\";proto=" + proto);
         });
-        if (hasBody(request)) out.body(new InputStreamRequestContent(request.getHeader("Content-Type"), request.getContent()));
+        if (hasBody(request)) out.body(new InputStreamRequestContent(request.getHeader("Content-Type"), unclosable(request.getContent())));
 
         String front = request.prePathURL();
         AtomicBoolean began = new AtomicBoolean();
@@ -153,6 +155,18 @@ public final class HttpForwarder implements AutoCloseable {
             }
         });
         return outcome;
+    }
+
+    /**
+     * The client's body as the forward reads it. The forward closes what it reads when it fails,
+     * and closing a half-read request body fails the client's exchange at once (an empty 500
+     * from Jetty); left open, the 502 or 504 page still gets to the client.
+     */
+    private static InputStream unclosable(InputStream body) {
+        return new FilterInputStream(body) {
+            @Override
+            public void close() {}
+        };
     }
 
     /** The target's path, then the rest of the request's path (re-encoded), then its query. */
