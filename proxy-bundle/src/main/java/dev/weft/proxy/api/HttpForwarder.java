@@ -104,7 +104,7 @@ public final class HttpForwarder implements AutoCloseable {
             h.put("X-Forwarded-Proto", proto);
             h.put("X-Forwarded-Host", publicHost);
             h.put("X-Forwarded-Port", String.valueOf(request.getRequestPort()));
-            if (options.sendPrefix()) h.put("X-Forwarded-Prefix", "/" + String.join("/", request.prepath()));
+            if (options.sendPrefix()) h.put("X-Forwarded-Prefix", prefix(request.prepath()));
             h.put("Forwarded", "for=" + forwardedNode(client) + ";host=\"" + publicHost + "\";proto=" + proto);
         });
         if (hasBody(request)) out.body(new InputStreamRequestContent(request.getHeader("Content-Type"), unclosable(request.getContent())));
@@ -167,6 +167,14 @@ public final class HttpForwarder implements AutoCloseable {
             @Override
             public void close() {}
         };
+    }
+
+    /** Where the front mounted the target, encoded as in a URL: {@code /a%20b/c}, {@code /} at the top. */
+    static String prefix(List<String> prepath) {
+        if (prepath.isEmpty()) return "/";
+        StringBuilder out = new StringBuilder();
+        for (String segment : prepath) out.append('/').append(encode(segment));
+        return out.toString();
     }
 
     /** The target's path, then the rest of the request's path (re-encoded), then its query. */
