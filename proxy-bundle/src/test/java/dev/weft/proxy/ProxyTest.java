@@ -32,7 +32,7 @@ public class ProxyTest {
         Resource.Abstract base = new Resource.Abstract() {};
         Resource.Abstract root = new Resource.Abstract() {};
         root.putChild("base", base);
-        base.putChild("echo", new Resource() {
+        Resource echo = new Resource() {
             @Override
             public boolean isLeaf() {
                 return true;
@@ -47,7 +47,9 @@ public class ProxyTest {
                 r.setHeader("X-Backend", "yes");
                 r.finish(out.toString().getBytes(StandardCharsets.UTF_8));
             }
-        });
+        };
+        base.putChild("echo", echo);
+        root.putChild("", echo);
         base.putChild("away", new Resource() {
             @Override
             public void render(Request r) {
@@ -108,6 +110,7 @@ public class ProxyTest {
         forwarder = new HttpForwarder(Duration.ofSeconds(2));
         Resource.Abstract root = new Resource.Abstract() {};
         root.putChild("foo", new ReverseProxyResource(Target.http("http://127.0.0.1:" + back.server.port() + "/base/"), forwarder, false));
+        root.putChild("bare", new ReverseProxyResource(Target.http("http://127.0.0.1:" + back.server.port()), forwarder, false));
         root.putChild("kept", new ReverseProxyResource(Target.http("http://127.0.0.1:" + back.server.port() + "/base"), forwarder, true));
         root.putChild("dead", new ReverseProxyResource(Target.http("http://127.0.0.1:" + closedPort() + "/"), forwarder, false));
         return root;
@@ -140,6 +143,16 @@ public class ProxyTest {
         assertTrue(r.text(), r.text().startsWith("GET /base/echo/a/b%2Fc/d%20e/?x=1&y=%20\n"));
         assertEquals("yes", r.header("X-Backend"));
         assertTrue(r.header("Server").startsWith("Weft/"));
+    }
+
+    @Test
+    public void aTargetWithoutAPathStillGetsOne() throws Exception {
+        // Twisted #3764: a ReverseProxyResource whose path lacks '/' answered nothing.
+        Http.Response r = front.http().get("/bare/base/echo?q=1");
+        assertEquals(200, r.status);
+        assertTrue(r.text(), r.text().startsWith("GET /base/echo?q=1\n"));
+        assertTrue(front.http().get("/bare?q=2").text().startsWith("GET /?q=2\n"));
+        assertTrue(front.http().get("/bare/").text().startsWith("GET /\n"));
     }
 
     @Test
