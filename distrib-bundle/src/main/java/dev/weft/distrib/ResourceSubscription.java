@@ -91,6 +91,7 @@ final class ResourceSubscription implements Resource {
         Publisher publisher = order.get(index);
         forwarder.forward(request, publisher.target, OPTIONS).thenAccept(outcome -> {
             if (outcome == Outcome.ANSWERED) {
+                if (publisher.deadUntil != 0) LOG.info("publisher {} answers again", publisher.target);
                 publisher.deadUntil = 0;
                 return;
             }

@@ -66,6 +66,7 @@ public class SubscriptionTest {
     final SiteRule front = new SiteRule(() -> {
         Resource.Abstract root = new Resource.Abstract() {};
         root.putChild("one", new ResourceSubscription(ResourceSubscription.parse("unix:" + sockets.resolve("a.sock")), forwarder));
+        root.putChild("a%b c", new ResourceSubscription(ResourceSubscription.parse("unix:" + sockets.resolve("a.sock")), forwarder));
         root.putChild("both", new ResourceSubscription(ResourceSubscription.parse("unix:" + sockets.resolve("a.sock") + ",unix:" + sockets.resolve("b.sock")), forwarder));
         return root;
     });
@@ -84,7 +85,7 @@ public class SubscriptionTest {
             @Override
             public void render(Request r) {
                 r.setHeader("Content-Type", "text/plain");
-                r.finish((name + " client=" + r.getClientIP() + " url=" + r.prePathURL() + " post=" + r.postpath()).getBytes(StandardCharsets.UTF_8));
+                r.finish((name + " client=" + r.getClientIP() + " url=" + r.prePathURL() + " post=" + r.postpath() + " uri=" + r.getUri()).getBytes(StandardCharsets.UTF_8));
             }
         });
         WebServer server = new WebServer(new Site(root, new Sessions(Duration.ofMinutes(1), false)), List.of(Listener.unix(sockets.resolve(socket))), null, 2000);
@@ -95,14 +96,16 @@ public class SubscriptionTest {
     @Test
     public void thePublisherAnswersAsTheFront() throws Exception {
         String front = "http://127.0.0.1:" + this.front.server.port();
-        assertEquals("A client=127.0.0.1 url=" + front + "/one/who post=[x]", this.front.http().get("/one/who/x").text());
+        assertEquals("A client=127.0.0.1 url=" + front + "/one/who post=[x] uri=/one/who/x?q=1", this.front.http().get("/one/who/x?q=1").text());
+        assertEquals("a prefix that needs escapes arrives whole", "A client=127.0.0.1 url=" + front + "/a%25b%20c/who post=[] uri=/a%25b%20c/who",
+                this.front.http().get("/a%25b%20c/who").text());
         assertEquals("published", this.front.http().get("/one/files/dir/f.txt").text());
         Http.Response dir = this.front.http().get("/one/files/dir");
         assertEquals(301, dir.status);
         assertEquals(front + "/one/files/dir/", dir.header("Location"));
         assertTrue(this.front.http().get("/one/files/dir/").text().contains("f.txt"));
         assertEquals("a public name from the front's own context travels too",
-                "A client=127.0.0.1 url=http://public.example:" + this.front.server.port() + "/one/who post=[]",
+                "A client=127.0.0.1 url=http://public.example:" + this.front.server.port() + "/one/who post=[] uri=/one/who",
                 this.front.http().get("/one/who", "Host: public.example").text());
     }
 

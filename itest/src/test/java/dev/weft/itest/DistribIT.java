@@ -72,6 +72,7 @@ public class DistribIT {
 
             publisher = publisher("home-pub", "pub.sock"); // replaces the stale socket
             assertEquals("published", master.http().get("/pub/dir/f.txt").text());
+            Await.until(Duration.ofSeconds(5), "a log line for the recovery", () -> master.output().contains("publisher unix:" + sockets.resolve("pub.sock") + " answers again"));
         } finally {
             publisher.close();
         }
@@ -84,6 +85,30 @@ public class DistribIT {
                     "--publish", "unix:" + sockets.resolve("pub.sock"));
             assertTrue(second.output(), second.exitCode() != 0 && second.output().contains("another server is listening on " + sockets.resolve("pub.sock")));
             assertEquals("published", Http.unix(sockets.resolve("pub.sock")).get("/dir/f.txt").text());
+        }
+        Path notes = sockets.resolve("notes.txt");
+        Files.writeString(notes, "not a socket");
+        WeftProcess.Result typo = WeftProcess.run(tmp.newFolder("home-c").toPath(), "web", "--path", pub.toString(), "--port", "0",
+                "--publish", "unix:" + notes);
+        assertTrue(typo.output(), typo.exitCode() != 0 && typo.output().contains(notes + " exists and is not a socket"));
+        assertEquals("a file at the socket path is never deleted", "not a socket", Files.readString(notes));
+    }
+
+    @Test
+    public void theUserListShowsOnlyUsersWithASiteWithTheirNamesEscaped() throws Exception {
+        Path homes = tmp.newFolder("homes").toPath();
+        Files.createDirectories(homes.resolve("odd/public_html"));
+        Files.writeString(homes.resolve("odd/public_html/index.html"), "odd's page");
+        Files.createDirectories(homes.resolve("plain"));
+        Path passwd = tmp.getRoot().toPath().resolve("passwd");
+        Files.writeString(passwd, "a<b>&c\"d:x:1:1::" + homes.resolve("odd") + ":/bin/sh\nplain:x:2:2::" + homes.resolve("plain") + ":/bin/sh\n"
+                + "gone:x:3:3::/nonexistent:/bin/sh\n");
+        try (WeftProcess master = WeftProcess.start(tmp.newFolder("home").toPath(), "web", "--port", "0", "--mount", "/u=userdir:" + passwd)) {
+            String list = master.http().get("/u/").text();
+            assertTrue(list, list.contains("<li><a href=\"a%3Cb%3E%26c%22d/\">a&lt;b&gt;&amp;c&quot;d</a></li>"));
+            assertFalse(list, list.contains("plain") || list.contains("gone"));
+            assertEquals("odd's page", master.http().get("/u/a%3Cb%3E%26c%22d/").text());
+            assertEquals(404, master.http().get("/u/plain/").status);
         }
     }
 

@@ -3,8 +3,13 @@ package dev.weft.itest;
 import static dev.weft.itest.HotDeployIT.awaitBody;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
+import static org.junit.Assume.assumeTrue;
 
+import dev.weft.testkit.Http;
+import dev.weft.testkit.Nginx;
 import dev.weft.testkit.WeftProcess;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.Rule;
@@ -52,6 +57,52 @@ public class ProxyIT {
             weft.shell("web:vhost remove bar.com");
             dev.weft.testkit.Await.until(java.time.Duration.ofSeconds(10), "bar.com removed",
                     () -> !weft.http().get("/", "Host: bar.com").text().contains("bar.com home"));
+        }
+    }
+
+    @Test
+    public void behindARealNginxAsInTheTutorialAndWhenBackendsFail() throws Exception {
+        assumeTrue("nginx installed (.ci/run installs it)", Nginx.installed());
+        Path site = tmp.newFolder("site").toPath();
+        Files.createDirectories(site.resolve("dir"));
+        Files.writeString(site.resolve("dir/f.txt"), "f");
+        Path cgi = site.resolve("env.cgi");
+        Files.writeString(cgi, "#!/bin/sh\necho 'Content-Type: text/plain'\necho\necho \"$SERVER_NAME $SERVER_PORT $REQUEST_URI $SCRIPT_NAME\"\n");
+        assertTrue(cgi.toFile().setExecutable(true));
+        Path home = tmp.newFolder("home-nginx").toPath();
+        Files.createDirectories(home.resolve("etc"));
+        Files.writeString(home.resolve("etc/dev.weft.proxy.config"), "timeout=I\"2\"\n");
+        int closed;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress()); // connects, never answers
+             WeftProcess weft = WeftProcess.start(home, "web", "--path", site.toString(), "--port", "0", "--processor", ".cgi=cgi",
+                     "--mount", "/vhost=vhost-monster", "--mount", "/dead=proxy:http://127.0.0.1:" + closed + "/",
+                     "--mount", "/silent=proxy:http://127.0.0.1:" + silent.getLocalPort() + "/");
+             Nginx nginx = new Nginx(tmp.newFolder("nginx").toPath(),
+                     "proxy_pass http://127.0.0.1:" + weft.port() + "/vhost/http/$host:$server_port$request_uri;")) {
+            String front = "http://127.0.0.1:" + nginx.port();
+            Http.Response dir = nginx.http().get("/dir");
+            assertEquals(301, dir.status);
+            assertEquals(front + "/dir/", dir.header("Location"));
+            String listing = nginx.http().get("/dir/").text();
+            assertTrue(listing, listing.contains("Directory listing for /dir/") && listing.contains("href=\"f.txt\""));
+            assertEquals("a script sees the public name, port and path", "127.0.0.1 " + nginx.port() + " /env.cgi?x=1 /env.cgi\n",
+                    nginx.http().get("/env.cgi?x=1").text());
+
+            Http.Response dead = weft.http().get("/dead/x");
+            assertEquals(502, dead.status);
+            assertTrue(dead.text().contains("Could not connect"));
+            dev.weft.testkit.Await.until(java.time.Duration.ofSeconds(5), "a log line for the 502",
+                    () -> weft.output().contains("502 for Request[GET /dead/x]"));
+            long start = System.nanoTime();
+            Http.Response slow = weft.http().get("/silent/x");
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(504, slow.status);
+            assertTrue("after the configured 2 s: " + ms + " ms", ms >= 1900 && ms < 10_000);
+            dev.weft.testkit.Await.until(java.time.Duration.ofSeconds(5), "a log line for the 504",
+                    () -> weft.output().contains("504 for Request[GET /silent/x]"));
         }
     }
 }

@@ -7,6 +7,7 @@ import java.net.ServerSocket;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -150,8 +151,13 @@ final class Platform {
     /** A port or socket already taken is a command-line problem: say so before starting anything. */
     private void checkPortFree() throws BadCommandLine {
         for (String listener : site.listen) {
-            if (listener.startsWith("unix:") && ShellClient.answers(Path.of(listener.substring(5)))) {
-                throw new BadCommandLine("cannot listen on " + listener + ": another server is listening on " + listener.substring(5));
+            if (!listener.startsWith("unix:")) continue;
+            Path socket = Path.of(listener.substring(5));
+            if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS) && !isSocket(socket)) {
+                throw new BadCommandLine("cannot listen on " + listener + ": " + socket + " exists and is not a socket; not replacing it");
+            }
+            if (ShellClient.answers(socket)) {
+                throw new BadCommandLine("cannot listen on " + listener + ": another server is listening on " + socket);
             }
         }
         probe(site.port);
@@ -165,6 +171,14 @@ final class Platform {
             probe.bind(new InetSocketAddress(site.iface, port));
         } catch (IOException e) {
             throw new BadCommandLine("cannot listen on " + site.iface + ":" + port + ": " + e.getMessage());
+        }
+    }
+
+    private static boolean isSocket(Path path) {
+        try {
+            return ((Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 0170000) == 0140000;
+        } catch (IOException e) {
+            return false;
         }
     }
 

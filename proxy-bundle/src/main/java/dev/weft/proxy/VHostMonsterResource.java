@@ -30,6 +30,18 @@ final class VHostMonsterResource implements Resource {
         return "VHostMonsterResource";
     }
 
+    /** {@code rawPath} without {@code count} segments from segment {@code from} on; unchanged if it has fewer. */
+    static String withoutSegments(String rawPath, int from, int count) {
+        if (!rawPath.startsWith("/")) return rawPath;
+        String[] segments = rawPath.substring(1).split("/", -1);
+        if (segments.length < from + count) return rawPath;
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < segments.length; i++) {
+            if (i < from || i >= from + count) out.append('/').append(segments[i]);
+        }
+        return out.length() == 0 ? "/" : out.toString();
+    }
+
     /** The {@code HOST[:PORT]} segment: from here on the request is the public one. */
     private record Host(boolean secure) implements Resource {
         @Override
@@ -47,9 +59,12 @@ final class VHostMonsterResource implements Resource {
             }
             if (host.isEmpty() || port <= 0 || port > 65535) return new ErrorPage(400, "Bad Request", "Not a host name and port.");
             request.setHost(host, port, secure);
-            // Where the monster is mounted, the scheme and the host are no part of the public URL.
+            // Where the monster is mounted, the scheme and the host are no part of the public URL
+            // nor of the path the request stands for (CGI's REQUEST_URI): Twisted cuts request.uri.
             var prepath = request.prepath();
-            prepath.subList(request.sitepath().size(), prepath.size()).clear();
+            int site = request.sitepath().size();
+            request.setPath(withoutSegments(request.getPath(), site, prepath.size() - site));
+            prepath.subList(site, prepath.size()).clear();
             return request.siteRoot();
         }
 

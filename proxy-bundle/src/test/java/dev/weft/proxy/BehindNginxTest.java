@@ -50,7 +50,7 @@ public class BehindNginxTest {
     @Test
     public void urlsTheSiteMakesPointAtNginx() throws Exception {
         String front = "http://127.0.0.1:" + nginx.port();
-        assertEquals("page pre=[page] post=[x] url=" + front + "/page", nginx.http().get("/page/x?y=1").text());
+        assertEquals("page pre=[page] post=[x] url=" + front + "/page uri=/page/x?y=1", nginx.http().get("/page/x?y=1").text());
         Http.Response dir = nginx.http().get("/www/dir");
         assertEquals(301, dir.status);
         assertEquals(front + "/www/dir/", dir.header("Location"));

@@ -32,7 +32,7 @@ public class ProxyTest {
         Resource.Abstract base = new Resource.Abstract() {};
         Resource.Abstract root = new Resource.Abstract() {};
         root.putChild("base", base);
-        base.putChild("echo", new Resource() {
+        Resource echo = new Resource() {
             @Override
             public boolean isLeaf() {
                 return true;
@@ -47,7 +47,9 @@ public class ProxyTest {
                 r.setHeader("X-Backend", "yes");
                 r.finish(out.toString().getBytes(StandardCharsets.UTF_8));
             }
-        });
+        };
+        base.putChild("echo", echo);
+        root.putChild("", echo);
         base.putChild("away", new Resource() {
             @Override
             public void render(Request r) {
@@ -108,6 +110,7 @@ public class ProxyTest {
         forwarder = new HttpForwarder(Duration.ofSeconds(2));
         Resource.Abstract root = new Resource.Abstract() {};
         root.putChild("foo", new ReverseProxyResource(Target.http("http://127.0.0.1:" + back.server.port() + "/base/"), forwarder, false));
+        root.putChild("bare", new ReverseProxyResource(Target.http("http://127.0.0.1:" + back.server.port()), forwarder, false));
         root.putChild("kept", new ReverseProxyResource(Target.http("http://127.0.0.1:" + back.server.port() + "/base"), forwarder, true));
         root.putChild("dead", new ReverseProxyResource(Target.http("http://127.0.0.1:" + closedPort() + "/"), forwarder, false));
         return root;
@@ -140,6 +143,16 @@ public class ProxyTest {
         assertTrue(r.text(), r.text().startsWith("GET /base/echo/a/b%2Fc/d%20e/?x=1&y=%20\n"));
         assertEquals("yes", r.header("X-Backend"));
         assertTrue(r.header("Server").startsWith("Weft/"));
+    }
+
+    @Test
+    public void aTargetWithoutAPathStillGetsOne() throws Exception {
+        // Twisted #3764: a ReverseProxyResource whose path lacks '/' answered nothing.
+        Http.Response r = front.http().get("/bare/base/echo?q=1");
+        assertEquals(200, r.status);
+        assertTrue(r.text(), r.text().startsWith("GET /base/echo?q=1\n"));
+        assertTrue(front.http().get("/bare?q=2").text().startsWith("GET /?q=2\n"));
+        assertTrue(front.http().get("/bare/").text().startsWith("GET /\n"));
     }
 
     @Test
@@ -181,6 +194,43 @@ public class ProxyTest {
         }
         byte[] upload = new byte[20 * 1024 * 1024];
         assertEquals("received " + upload.length, front.http().timeout(Duration.ofSeconds(30)).send("POST", "/foo/upload", upload).text());
+    }
+
+    @Test
+    public void anUploadThatExpects100ContinueGetsItAndGoesThrough() throws Exception {
+        byte[] upload = new byte[3 * 1024 * 1024];
+        try (Http.Conn c = front.http().timeout(Duration.ofSeconds(10)).open()) {
+            c.out.write(("PUT /foo/upload HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: " + upload.length + "\r\n\r\n").getBytes());
+            c.out.flush();
+            assertEquals("the front asks for the body, as curl waits for", 100, Http.Response.read(c.in, false).status);
+            c.out.write(upload);
+            c.out.flush();
+            Http.Response r = Http.Response.read(c.in, false);
+            assertEquals(200, r.status);
+            assertEquals("received " + upload.length, r.text());
+        }
+        assertTrue("the backend never sees the client's Expect", !front.http().send("PUT", "/foo/echo", new byte[10], "Expect: 100-continue").text().contains("expect"));
+    }
+
+    @Test
+    public void aBackendThatStopsReadingAnUploadIs504WithItsPage() throws Exception {
+        byte[] upload = new byte[32 * 1024 * 1024]; // more than the sockets buffer: the upload stalls
+        try (Http.Conn c = front.http().timeout(Duration.ofSeconds(20)).open()) {
+            c.out.write(("PUT /foo/silent HTTP/1.1\r\nHost: x\r\nContent-Length: " + upload.length + "\r\n\r\n").getBytes());
+            Thread writer = new Thread(() -> {
+                try {
+                    c.out.write(upload);
+                } catch (IOException expected) {
+                    // the front gives up on the upload once it has answered
+                }
+            });
+            writer.start();
+            Http.Response r = Http.Response.read(c.in, false);
+            assertEquals(504, r.status);
+            assertTrue(r.text(), r.text().contains("did not answer in time"));
+            c.close();
+            writer.join(10_000);
+        }
     }
 
     @Test

@@ -40,7 +40,7 @@ public class RoutingTest {
         @Override
         public void render(Request r) {
             r.setHeader("Content-Type", "text/plain");
-            r.finish((name + " pre=" + r.prepath() + " post=" + r.postpath() + " url=" + r.prePathURL()).getBytes(StandardCharsets.UTF_8));
+            r.finish((name + " pre=" + r.prepath() + " post=" + r.postpath() + " url=" + r.prePathURL() + " uri=" + r.getUri()).getBytes(StandardCharsets.UTF_8));
         }
     }
 
@@ -105,8 +105,9 @@ public class RoutingTest {
 
     @Test
     public void theVhostMonsterMakesTheSiteSpeakAsItsPublicName() throws Exception {
-        assertEquals("page pre=[page] post=[x] url=https://example.com/page", site.http().get("/vhost/https/example.com:443/page/x").text());
-        assertEquals("page pre=[page] post=[] url=http://example.com:8080/page", site.http().get("/vhost/http/example.com:8080/page").text());
+        assertEquals("page pre=[page] post=[x] url=https://example.com/page uri=/page/x?y=%20",
+                site.http().get("/vhost/https/example.com:443/page/x?y=%20").text());
+        assertEquals("page pre=[page] post=[] url=http://example.com:8080/page uri=/page", site.http().get("/vhost/http/example.com:8080/page").text());
         Http.Response dir = site.http().get("/vhost/https/public.example/www/dir");
         assertEquals(301, dir.status);
         assertEquals("https://public.example/www/dir/", dir.header("Location"));

@@ -25,8 +25,18 @@ public interface Request {
     /** The request-target as received: raw path and query, e.g. {@code /a%20b/?x=1}. */
     String getUri();
 
-    /** The raw (still percent-encoded) path of {@link #getUri()}, without the query. */
+    /**
+     * The raw (still percent-encoded) path of {@link #getUri()}, without the query. Behind a
+     * subscription it is the front's path, the prefix where the front mounted this site included.
+     */
     String getPath();
+
+    /**
+     * Makes the request stand for another raw path (the query kept): what {@link #getPath} and
+     * {@link #getUri} (and so CGI's {@code REQUEST_URI}) report from now on, as the vhost monster
+     * rewrites Twisted's {@code request.uri}. Traversal is not affected.
+     */
+    void setPath(String rawPath);
 
     /** The raw query string without {@code ?}, or null when the target has none. */
     String getQueryString();

@@ -54,6 +54,8 @@ final class SiteRequest implements Request {
     private String clientIP;
     private SocketAddress clientAddress;
 
+    /** The raw path the request stands for: the front's, behind a subscription; see {@link #setPath}. */
+    private String publicPath;
     /** Set by {@link #forward}: the path and query the request now stands for. */
     private String forwardedPath;
     private String forwardedQuery;
@@ -96,6 +98,7 @@ final class SiteRequest implements Request {
         this.sitepath = forwarded == null ? List.of() : forwarded.prefix();
         if (forwarded != null) forwarded.applyTo(this);
         prepath.addAll(sitepath);
+        this.publicPath = sitePrefix() + jetty.getHttpURI().getPath();
 
         long length = jetty.getLength();
         contentComplete = length == 0 || (length < 0 && !jetty.getHeaders().contains(HttpHeader.TRANSFER_ENCODING));
@@ -141,7 +144,12 @@ final class SiteRequest implements Request {
 
     @Override
     public String getPath() {
-        return forwardedPath != null ? forwardedPath : jetty.getHttpURI().getPath();
+        return forwardedPath != null ? forwardedPath : publicPath;
+    }
+
+    @Override
+    public void setPath(String rawPath) {
+        this.publicPath = rawPath;
     }
 
     @Override
@@ -158,7 +166,7 @@ final class SiteRequest implements Request {
         synchronized (this) {
             if (prepared) throw new IllegalStateException("cannot forward " + this + ": the answer has begun");
             if (++forwards > 10) throw new IllegalStateException("more than 10 local redirects for " + this);
-            forwardedPath = path;
+            forwardedPath = sitePrefix() + path;
             forwardedQuery = q < 0 ? null : localUri.substring(q + 1);
             args = null;
             uploads = List.of();
@@ -169,6 +177,13 @@ final class SiteRequest implements Request {
         postpath.clear();
         postpath.addAll(segments);
         Site.render(site.root(), this);
+    }
+
+    /** The sitepath as it starts a URL: {@code /sub/a%20b}, or empty. */
+    private String sitePrefix() {
+        StringBuilder raw = new StringBuilder();
+        for (String segment : sitepath) raw.append('/').append(Paths.quote(segment));
+        return raw.toString();
     }
 
     @Override

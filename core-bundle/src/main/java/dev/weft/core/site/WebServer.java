@@ -6,6 +6,7 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
@@ -110,12 +111,17 @@ public final class WebServer {
         return tls;
     }
 
-    /** A stale socket file (its server died) is replaced; a live one means someone is serving. */
+    /**
+     * A stale socket file (its server died) is replaced; a live one means someone is serving; any
+     * other file at that path is someone's data, never deleted.
+     */
     private static void prepareSocketPath(Path socket) throws IOException {
-        if (!Files.exists(socket)) {
+        if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
             Files.createDirectories(socket.toAbsolutePath().getParent());
             return;
         }
+        int mode = (Integer) Files.getAttribute(socket, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+        if ((mode & 0170000) != 0140000) throw new BindException(socket + " exists and is not a socket; not replacing it");
         try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             probe.connect(UnixDomainSocketAddress.of(socket));
             throw new BindException("another server is listening on " + socket);

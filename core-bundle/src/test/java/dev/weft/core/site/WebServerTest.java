@@ -16,6 +16,9 @@ import dev.weft.testkit.Http;
 import java.net.BindException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -42,7 +45,7 @@ public class WebServerTest {
         @Override
         protected void renderGet(Request r) {
             r.finish(("client=" + r.getClientIP() + " url=" + r.prePathURL() + " secure=" + r.isSecure()
-                    + " sitepath=" + r.sitepath() + " pre=" + r.prepath()).getBytes(StandardCharsets.UTF_8));
+                    + " sitepath=" + r.sitepath() + " pre=" + r.prepath() + " uri=" + r.getUri()).getBytes(StandardCharsets.UTF_8));
         }
 
     }
@@ -130,9 +133,10 @@ public class WebServerTest {
         Path sock = socket();
         start(new Context(), null, Listener.unix(sock));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(sock)));
-        Http.Response r = Http.unix(sock).get("/x", "Host: internal", "X-Forwarded-For: 203.0.113.9, 10.0.0.1",
-                "X-Forwarded-Host: front.example:8443", "X-Forwarded-Proto: https", "X-Forwarded-Prefix: /sub/site");
-        assertEquals("client=203.0.113.9 url=https://front.example:8443/sub/site secure=true sitepath=[sub, site] pre=[sub, site]", r.text());
+        Http.Response r = Http.unix(sock).get("/x?q=1", "Host: internal", "X-Forwarded-For: 203.0.113.9, 10.0.0.1",
+                "X-Forwarded-Host: front.example:8443", "X-Forwarded-Proto: https", "X-Forwarded-Prefix: /sub/a%20site");
+        assertEquals("the path the front was asked for",
+                "client=203.0.113.9 url=https://front.example:8443/sub/a%20site secure=true sitepath=[sub, a site] pre=[sub, a site] uri=/sub/a%20site/x?q=1", r.text());
     }
 
     @Test
@@ -149,7 +153,10 @@ public class WebServerTest {
     @Test
     public void aStaleSocketFileIsReplacedAndALiveOneRefused() throws Exception {
         Path sock = socket();
-        Files.createFile(sock);
+        ServerSocketChannel crashed = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        crashed.bind(UnixDomainSocketAddress.of(sock));
+        crashed.close(); // its socket file stays, as after a kill -9
+        assertTrue(Files.exists(sock));
         start(new Context(), null, Listener.unix(sock));
         assertEquals(200, Http.unix(sock).get("/").status);
         WebServer second = new WebServer(new Site(new Context(), new Sessions(Duration.ofMinutes(1), false)), List.of(Listener.unix(sock)), null, 1000);
@@ -162,6 +169,22 @@ public class WebServerTest {
             second.stop();
         }
         assertEquals(200, Http.unix(sock).get("/").status);
+    }
+
+    @Test
+    public void aFileThatIsNotASocketIsNeverReplaced() throws Exception {
+        Path notSocket = socket().resolveSibling("notes.txt");
+        Files.writeString(notSocket, "keep me");
+        WebServer s = new WebServer(new Site(new Context(), new Sessions(Duration.ofMinutes(1), false)), List.of(Listener.unix(notSocket)), null, 1000);
+        try {
+            s.start();
+            fail("a server replaced a regular file");
+        } catch (BindException expected) {
+            assertTrue(expected.getMessage(), expected.getMessage().contains(notSocket + " exists and is not a socket"));
+        } finally {
+            s.stop();
+        }
+        assertEquals("keep me", Files.readString(notSocket));
     }
 
     @Test

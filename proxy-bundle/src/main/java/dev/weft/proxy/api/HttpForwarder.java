@@ -2,6 +2,8 @@ package dev.weft.proxy.api;
 
 import dev.weft.core.api.ErrorPage;
 import dev.weft.core.api.Request;
+import java.io.FilterInputStream;
+import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -27,8 +29,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpForwarder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpForwarder.class);
+    /**
+     * Never passed on. {@code Expect} too: this server sends the client's {@code 100 Continue}
+     * itself when the body is first read; passed on, it stalled the upload until the timeout
+     * (Jetty's client then waits for a 100 that its cleared protocol handlers do not handle).
+     */
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection", "proxy-authenticate",
-            "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade");
+            "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "expect");
 
     /** What became of a forward. */
     public enum Outcome {
@@ -97,10 +104,10 @@ public final class HttpForwarder implements AutoCloseable {
             h.put("X-Forwarded-Proto", proto);
             h.put("X-Forwarded-Host", publicHost);
             h.put("X-Forwarded-Port", String.valueOf(request.getRequestPort()));
-            if (options.sendPrefix()) h.put("X-Forwarded-Prefix", "/" + String.join("/", request.prepath()));
+            if (options.sendPrefix()) h.put("X-Forwarded-Prefix", prefix(request.prepath()));
             h.put("Forwarded", "for=" + forwardedNode(client) + ";host=\"" + publicHost + "\";proto=" + proto);
         });
-        if (hasBody(request)) out.body(new InputStreamRequestContent(request.getHeader("Content-Type"), request.getContent()));
+        if (hasBody(request)) out.body(new InputStreamRequestContent(request.getHeader("Content-Type"), unclosable(request.getContent())));
 
         String front = request.prePathURL();
         AtomicBoolean began = new AtomicBoolean();
@@ -148,6 +155,26 @@ public final class HttpForwarder implements AutoCloseable {
             }
         });
         return outcome;
+    }
+
+    /**
+     * The client's body as the forward reads it. The forward closes what it reads when it fails,
+     * and closing a half-read request body fails the client's exchange at once (an empty 500
+     * from Jetty); left open, the 502 or 504 page still gets to the client.
+     */
+    private static InputStream unclosable(InputStream body) {
+        return new FilterInputStream(body) {
+            @Override
+            public void close() {}
+        };
+    }
+
+    /** Where the front mounted the target, encoded as in a URL: {@code /a%20b/c}, {@code /} at the top. */
+    static String prefix(List<String> prepath) {
+        if (prepath.isEmpty()) return "/";
+        StringBuilder out = new StringBuilder();
+        for (String segment : prepath) out.append('/').append(encode(segment));
+        return out.toString();
     }
 
     /** The target's path, then the rest of the request's path (re-encoded), then its query. */
