@@ -17,7 +17,7 @@ public final class HelloBundle implements BundleActivator {
     /** Answers from memory and says so, so the site renders it on the thread that read the request. */
     static final class Hello extends Resource.Abstract {
         @Override
-        public boolean isNonBlocking() {
+        public boolean isNonBlocking(Request request) {
             return true;
         }
 

@@ -67,6 +67,11 @@ final class ResourceSubscription implements Resource {
     }
 
     @Override
+    public boolean isNonBlocking(Request request) {
+        return HttpForwarder.isNonBlocking(request);
+    }
+
+    @Override
     public void render(Request request) {
         int start = Math.floorMod(next.getAndIncrement(), publishers.size());
         List<Publisher> order = new ArrayList<>();

@@ -32,6 +32,11 @@ final class ReverseProxyResource implements Resource {
     }
 
     @Override
+    public boolean isNonBlocking(Request request) {
+        return HttpForwarder.isNonBlocking(request);
+    }
+
+    @Override
     public void render(Request request) {
         forwarder.forward(request, target, options).thenAccept(outcome -> {
             if (outcome == Outcome.UNREACHABLE) {

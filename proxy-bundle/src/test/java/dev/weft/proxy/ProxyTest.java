@@ -79,6 +79,13 @@ public class ProxyTest {
                 }).start();
             }
         });
+        base.putChild("login", new Resource() {
+            @Override
+            public void render(Request r) {
+                r.addHeader("Set-Cookie", "sid=alice-secret; Path=/");
+                r.finish("logged in".getBytes());
+            }
+        });
         base.putChild("upload", new Resource() {
             @Override
             public void render(Request r) {
@@ -134,6 +141,15 @@ public class ProxyTest {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
+    }
+
+    @Test
+    public void cookiesTheBackendSetsGoToThatClientOnlyNeverWithOtherClientsRequests() throws Exception {
+        Http.Response login = front.http().get("/foo/login");
+        assertEquals("sid=alice-secret; Path=/", login.header("Set-Cookie"));
+        String seen = front.http().get("/foo/echo").text();
+        assertTrue(seen, !seen.contains("alice-secret") && !seen.contains("cookie:"));
+        assertTrue(front.http().get("/foo/echo", "Cookie: sid=bob").text().contains("cookie: sid=bob\n"));
     }
 
     @Test

@@ -45,7 +45,7 @@ public final class ErrorPage implements Resource {
     }
 
     @Override
-    public boolean isNonBlocking() {
+    public boolean isNonBlocking(Request request) {
         return true;
     }
 

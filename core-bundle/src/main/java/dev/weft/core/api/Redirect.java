@@ -14,7 +14,7 @@ public final class Redirect implements Resource {
     }
 
     @Override
-    public boolean isNonBlocking() {
+    public boolean isNonBlocking(Request request) {
         return true;
     }
 

@@ -68,12 +68,13 @@ public interface Resource {
     }
 
     /**
-     * True when {@link #render} never blocks: it answers from memory (or hands its work on
-     * asynchronously) without waiting on a disk, a process, a network or a lock. The site then
-     * renders it on the thread that read the request, as Jetty runs its non-blocking handlers;
-     * every other resource renders on a pool thread, where it may block.
+     * True when {@link #render} of this request never blocks: it answers from memory (or hands
+     * its work on asynchronously) without waiting on a disk, a process, a network, the request's
+     * body or a lock. The site then renders it on the thread that read the request, as Jetty
+     * runs its non-blocking handlers; every other resource renders on a pool thread, where it may
+     * block.
      */
-    default boolean isNonBlocking() {
+    default boolean isNonBlocking(Request request) {
         return false;
     }
 
@@ -81,7 +82,7 @@ public interface Resource {
     static Resource nonBlocking(Resource r) {
         return new Resource() {
             @Override
-            public boolean isNonBlocking() {
+            public boolean isNonBlocking(Request request) {
                 return true;
             }
 

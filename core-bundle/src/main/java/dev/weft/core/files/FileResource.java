@@ -133,7 +133,7 @@ public final class FileResource implements Resource {
 
     /** A redirect, an error or bytes already in memory: nothing to wait for. */
     @Override
-    public boolean isNonBlocking() {
+    public boolean isNonBlocking(Request request) {
         FileCache.Entry attrs = cache.get(path);
         return !attrs.regular() || !attrs.readable() || attrs.content() != null;
     }

@@ -179,7 +179,7 @@ public final class Site extends Handler.Abstract.NonBlocking {
     private static void dispatch(Resource start, SiteRequest request, Executor pool) {
         Resource reached = traverse(start, request);
         if (reached == null) return;
-        if (reached.isNonBlocking()) {
+        if (reached.isNonBlocking(request)) {
             renderHere(reached, request);
             return;
         }

@@ -35,7 +35,7 @@ public class ThreadingTest {
     private Resource recording(boolean nonBlocking) {
         return new Resource() {
             @Override
-            public boolean isNonBlocking() {
+            public boolean isNonBlocking(Request request) {
                 return nonBlocking;
             }
 

@@ -15,10 +15,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.client.AbstractHttpClientTransport;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.InputStreamRequestContent;
+import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.io.Transport;
+import org.eclipse.jetty.util.thread.Invocable.InvocationType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +66,11 @@ public final class HttpForwarder implements AutoCloseable {
         client.setConnectTimeout(timeout.toMillis());
         client.setIdleTimeout(timeout.toMillis());
         client.setMaxConnectionsPerDestination(256);
+        // Cookies belong to the clients: a store here would send one client's to all the others.
+        client.setHttpCookieStore(new HttpCookieStore.Empty());
+        // The answer's listeners below only copy and queue (the front's writes complete later):
+        // they run on the thread that read the answer instead of being handed to another.
+        ((AbstractHttpClientTransport) client.getTransport()).setInvocationType(InvocationType.NON_BLOCKING);
         client.start();
         client.getProtocolHandlers().clear(); // no 401/redirect/100-continue handling: pass them through
         client.getContentDecoderFactories().clear(); // pass compressed bodies as they are
@@ -88,11 +96,12 @@ public final class HttpForwarder implements AutoCloseable {
         if (target.socket() != null) out.transport(transports.computeIfAbsent(target.socket(), Transport.TCPUnix::new));
         String clientHost = request.getHeader("Host");
         String publicHost = hostAndPort(request);
+        List<String> named = connectionTokens(request);
         out.headers(h -> {
             for (String name : request.getHeaderNames()) {
                 String lower = name.toLowerCase(Locale.ROOT);
                 if (HOP_BY_HOP.contains(lower) || lower.equals("host") || lower.startsWith("x-forwarded-") || lower.equals("forwarded")
-                        || connectionTokens(request).contains(lower)) continue;
+                        || named.contains(lower)) continue;
                 for (String value : request.getHeaders(name)) h.add(name, value);
             }
             if (options.keepHost() && clientHost != null) h.put("Host", clientHost);
@@ -223,6 +232,14 @@ public final class HttpForwarder implements AutoCloseable {
         int port = request.getRequestPort();
         boolean usual = port == (request.isSecure() ? 443 : 80);
         return usual ? host : host + ":" + port;
+    }
+
+    /**
+     * Whether forwarding {@code request} never blocks its caller ({@link dev.weft.core.api.Resource#isNonBlocking}):
+     * true unless there is a body to send, which is read from the client as a blocking stream.
+     */
+    public static boolean isNonBlocking(Request request) {
+        return !hasBody(request);
     }
 
     private static boolean hasBody(Request request) {
