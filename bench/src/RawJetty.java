@@ -2,8 +2,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.CustomRequestLog;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.RequestLogWriter;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -12,7 +14,8 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.resource.ResourceFactory;
 
 /**
- * The floor of our stack's cost: Jetty 12 alone, same version as Weft. {@code static PORT DIR}
+ * The floor of our stack's cost: Jetty 12 alone, same version as Weft, writing an access log as
+ * Weft does. {@code static PORT DIR}
  * serves DIR with a ResourceHandler; {@code hello PORT} answers every request from a plain
  * Handler (which, like Weft's site and like a servlet, may block, so Jetty runs it on a pool
  * thread); {@code hello-nb PORT} from a Handler that promises never to block, which Jetty may run
@@ -45,6 +48,8 @@ public final class RawJetty {
             };
             server.setHandler(handler);
         }
+        // Like every server in the run, one combined-format access-log line per request.
+        server.setRequestLog(new CustomRequestLog(new RequestLogWriter("/dev/null"), CustomRequestLog.EXTENDED_NCSA_FORMAT));
         server.start();
         server.join();
     }
