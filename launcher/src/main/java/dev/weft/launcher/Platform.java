@@ -2,14 +2,9 @@ package dev.weft.launcher;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -53,10 +48,9 @@ final class Platform {
         if (ShellClient.answers(home.shellSocket())) {
             throw new BadCommandLine("a server is already running from " + home.home() + "; stop it with: weft shell 'stop 0'");
         }
-        checkPortFree();
-        checkLogfile();
+        Preflight.check(site);
         new EtcFiles(home.etc()).write(home, site);
-        if (site.pidfile != null) writePidfile(site.pidfile);
+        if (site.pidfile != null) Preflight.writePidfile(site.pidfile);
         FileInstallLog.install();
         try {
             Framework framework = ServiceLoader.load(FrameworkFactory.class).iterator().next().newFramework(properties());
@@ -76,52 +70,8 @@ final class Platform {
             waitForStop(framework);
             return 0;
         } finally {
-            if (site.pidfile != null) removePidfile(site.pidfile);
+            if (site.pidfile != null) Preflight.removePidfile(site.pidfile);
         }
-    }
-
-    /** Like twistd: a pidfile naming a live process means another server; a stale one is replaced. */
-    private static void writePidfile(Path pidfile) throws BadCommandLine {
-        try {
-            if (Files.isRegularFile(pidfile)) {
-                String old = Files.readString(pidfile).strip();
-                if (old.matches("\\d{1,18}") && ProcessHandle.of(Long.parseLong(old)).map(ProcessHandle::isAlive).orElse(false)) {
-                    throw new BadCommandLine("--pidfile " + pidfile + ": another server is running, PID " + old);
-                }
-            }
-            Files.writeString(pidfile, ProcessHandle.current().pid() + "\n");
-        } catch (IOException e) {
-            throw new BadCommandLine("--pidfile: cannot write " + pidfile + ": " + reason(e));
-        }
-    }
-
-    /** Only our own: a pidfile another server has taken over since is left to it. */
-    private static void removePidfile(Path pidfile) {
-        try {
-            if (Files.readString(pidfile).strip().equals(String.valueOf(ProcessHandle.current().pid()))) Files.delete(pidfile);
-        } catch (IOException e) {
-            LOG.warn("cannot remove the pidfile {}: {}", pidfile, reason(e));
-        }
-    }
-
-    /** An access log that cannot be written would otherwise stop the site from starting, later and less clearly. */
-    private void checkLogfile() throws BadCommandLine {
-        if (site.logfile == null || site.logfile.equals("-")) return;
-        Path log = Path.of(site.logfile).toAbsolutePath();
-        Path dir = log.getParent();
-        if (dir != null && Files.exists(dir) && !Files.isDirectory(dir)) throw new BadCommandLine("--logfile: cannot write " + log + ": " + dir + " is not a directory");
-        try {
-            if (dir != null) Files.createDirectories(dir);
-            Files.newOutputStream(log, StandardOpenOption.CREATE, StandardOpenOption.APPEND).close();
-        } catch (IOException e) {
-            throw new BadCommandLine("--logfile: cannot write " + log + ": " + reason(e));
-        }
-    }
-
-    private static String reason(IOException e) {
-        if (e instanceof FileSystemException f && f.getReason() != null) return f.getReason();
-        if (e instanceof java.nio.file.NoSuchFileException) return "no such file or directory";
-        return e.getMessage();
     }
 
     private static void waitForStop(Framework framework) throws InterruptedException {
@@ -146,40 +96,6 @@ final class Platform {
             }
         }, "weft-stop");
         stopper.start();
-    }
-
-    /** A port or socket already taken is a command-line problem: say so before starting anything. */
-    private void checkPortFree() throws BadCommandLine {
-        for (String listener : site.listen) {
-            if (!listener.startsWith("unix:")) continue;
-            Path socket = Path.of(listener.substring(5));
-            if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS) && !isSocket(socket)) {
-                throw new BadCommandLine("cannot listen on " + listener + ": " + socket + " exists and is not a socket; not replacing it");
-            }
-            if (ShellClient.answers(socket)) {
-                throw new BadCommandLine("cannot listen on " + listener + ": another server is listening on " + socket);
-            }
-        }
-        probe(site.port);
-        if (site.httpsPort != null) probe(site.httpsPort);
-    }
-
-    private void probe(int port) throws BadCommandLine {
-        if (port <= 0) return;
-        try (ServerSocket probe = new ServerSocket()) {
-            probe.setReuseAddress(true);
-            probe.bind(new InetSocketAddress(site.iface, port));
-        } catch (IOException e) {
-            throw new BadCommandLine("cannot listen on " + site.iface + ":" + port + ": " + e.getMessage());
-        }
-    }
-
-    private static boolean isSocket(Path path) {
-        try {
-            return ((Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 0170000) == 0140000;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     private Map<String, String> properties() throws IOException {
