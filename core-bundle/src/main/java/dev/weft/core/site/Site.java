@@ -179,15 +179,14 @@ public final class Site extends Handler.Abstract.NonBlocking {
     private static void dispatch(Resource start, SiteRequest request, Executor pool) {
         Resource reached = traverse(start, request);
         if (reached == null) return;
-        if (reached.isNonBlocking(request)) {
-            renderHere(reached, request);
-            return;
-        }
         try {
-            pool.execute(() -> renderHere(reached, request));
+            if (reached.isNonBlocking(request)) renderHere(reached, request);
+            else pool.execute(() -> renderHere(reached, request));
         } catch (RejectedExecutionException e) {
             LOG.warn("503 for {}: every worker thread is busy", request);
             errorPage(request, 503, "Service Unavailable", "The server is too busy to answer; try again shortly.", null);
+        } catch (RuntimeException e) {
+            failed(request, reached, e); // from isNonBlocking: renderHere answers its own failures
         }
     }
 
