@@ -222,6 +222,7 @@ public class BannerfishWebTest {
             Http.Response list = http.get("/bf/admin/", "Cookie: " + cookie);
             assertTrue(list.text().contains("<h1>Banners</h1>"));
             String csrf = csrf(list.text());
+            // Idle time is the scenario: polling the admin would use the session and keep it alive.
             Thread.sleep(2500);
             assertTrue("after a second idle: the login form", http.get("/bf/admin/", "Cookie: " + cookie).text().contains("name=\"password\""));
             Http.Response late = http.send("POST", "/bf/admin/logout", ("csrf=" + csrf).getBytes(), "Cookie: " + cookie,

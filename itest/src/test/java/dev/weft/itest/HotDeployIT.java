@@ -67,7 +67,7 @@ public class HotDeployIT {
                 for (int i = 0; i < bytes.length; i += 100) {
                     out.write(bytes, i, Math.min(100, bytes.length - i));
                     out.flush();
-                    Thread.sleep(60);
+                    Thread.sleep(60); // the pace of the copy is the scenario, not a wait for a condition
                 }
             }
             awaitBody(weft, "/slowcopy", "arrived whole\n");
@@ -89,7 +89,10 @@ public class HotDeployIT {
             weft.deploy(unresolvable);
             Await.until(Duration.ofSeconds(5), "a log line about unresolvable.jar",
                     () -> weft.output().contains("Error while starting bundle: file:" + weft.home().resolve("deploy/unresolvable.jar")));
-            Thread.sleep(500);
+            // FileInstall reports in order: once a bundle deployed after it is served, anything it
+            // had to say about unresolvable.jar (a stack trace included) is in the output.
+            weft.deploy(TestBundles.greeter(jars, "1.0.0", "after it", "/after"));
+            awaitBody(weft, "/after", "after it\n");
             assertFalse("no stack trace:\n" + weft.output(), weft.output().contains("\tat org.apache.felix"));
             assertTrue(weft.output().contains("missing requirement") && weft.output().contains("no.such.pkg"));
             assertEquals(200, weft.http().get("/").status);

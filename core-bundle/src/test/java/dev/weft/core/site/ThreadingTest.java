@@ -10,8 +10,10 @@ import dev.weft.testkit.Http;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.Rule;
@@ -20,6 +22,7 @@ import org.junit.Test;
 /** Where resources run: traversal and non-blocking renders on the reading thread, the rest on the pool. */
 public class ThreadingTest {
     private final CountDownLatch release = new CountDownLatch(1);
+    private final CountDownLatch blocked = new CountDownLatch(8);
     private final AtomicReference<Thread> traversedOn = new AtomicReference<>();
     private final AtomicReference<Thread> renderedOn = new AtomicReference<>();
 
@@ -27,24 +30,18 @@ public class ThreadingTest {
     private final Resource slow = new Resource.Abstract() {
         @Override
         protected void renderGet(Request request) throws Exception {
+            blocked.countDown();
             release.await(20, TimeUnit.SECONDS);
             request.finish("slow".getBytes(StandardCharsets.UTF_8));
         }
     };
 
     private Resource recording(boolean nonBlocking) {
-        return new Resource() {
-            @Override
-            public boolean isNonBlocking(Request request) {
-                return nonBlocking;
-            }
-
-            @Override
-            public void render(Request request) {
-                renderedOn.set(Thread.currentThread());
-                request.finish("fast".getBytes(StandardCharsets.UTF_8));
-            }
+        Resource r = request -> {
+            renderedOn.set(Thread.currentThread());
+            request.finish("fast".getBytes(StandardCharsets.UTF_8));
         };
+        return nonBlocking ? Resource.nonBlocking(r) : r;
     }
 
     @Rule
@@ -62,24 +59,18 @@ public class ThreadingTest {
 
     @Test
     public void resourcesThatBlockDoNotHoldUpTheOthers() throws Exception {
-        List<CompletableFuture<Http.Response>> waiting = new ArrayList<>();
-        for (int i = 0; i < 8; i++) {
-            waiting.add(CompletableFuture.supplyAsync(() -> {
-                try {
-                    return site.http().get("/slow");
-                } catch (Exception e) {
-                    throw new RuntimeException(e);
-                }
-            }));
-        }
-        Thread.sleep(300); // all eight are blocked in render by now
+        ExecutorService clients = Executors.newFixedThreadPool(8);
+        List<Future<Http.Response>> waiting = new ArrayList<>();
+        for (int i = 0; i < 8; i++) waiting.add(clients.submit(() -> site.http().get("/slow")));
+        assertTrue("eight renders blocked", blocked.await(10, TimeUnit.SECONDS));
         long t0 = System.nanoTime();
         Http.Response fast = site.http().timeout(java.time.Duration.ofSeconds(5)).get("/fast");
         assertEquals("fast", fast.text());
         assertTrue("answered while eight renders block", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) < 2000);
         assertEquals("fast", site.http().get("/other").text());
         release.countDown();
-        for (CompletableFuture<Http.Response> w : waiting) assertEquals("slow", w.get(10, TimeUnit.SECONDS).text());
+        for (Future<Http.Response> w : waiting) assertEquals("slow", w.get(10, TimeUnit.SECONDS).text());
+        clients.shutdown();
     }
 
     @Test
