@@ -37,15 +37,6 @@ public final class Images {
         return info;
     }
 
-    /** The content type of stored bytes (checked when they were uploaded), or null. */
-    public static String type(byte[] b) {
-        try {
-            return inspect(b).type();
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-    }
-
     public static String extension(String type) {
         return switch (type) {
             case "image/png" -> "png";

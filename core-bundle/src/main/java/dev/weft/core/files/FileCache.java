@@ -43,8 +43,12 @@ final class FileCache {
 
         /** Whole seconds, as HTTP dates have them. */
         long modifiedMillis() {
-            return modified.toMillis() / 1000 * 1000;
+            return wholeSeconds(modified);
         }
+    }
+
+    private static long wholeSeconds(FileTime time) {
+        return time.toMillis() / 1000 * 1000;
     }
 
     private final ConcurrentHashMap<Path, Entry> entries = new ConcurrentHashMap<>();
@@ -121,7 +125,7 @@ final class FileCache {
         // A strong validator: the size and the modification time to the nanosecond.
         String etag = "\"" + Long.toHexString(target.size()) + "-" + Long.toHexString(modified.to(TimeUnit.NANOSECONDS)) + "\"";
         return new Entry(true, link.isSymbolicLink(), false, target.isDirectory(), target.isRegularFile(), readable, target.size(),
-                modified, content, now, etag, DateGenerator.formatDate(modified.toMillis() / 1000 * 1000));
+                modified, content, now, etag, DateGenerator.formatDate(wholeSeconds(modified)));
     }
 
     private static ByteBuffer read(Path path, long size) {

@@ -39,8 +39,11 @@ public final class FileResource implements Resource {
 
     /** Serves the tree under {@code root}. */
     public FileResource(Path root, FileOptions options) throws IOException {
-        this(root.toRealPath(), root.toRealPath(), String.valueOf(root.toRealPath().getFileName()), options,
-                new FileCache(options.followSymlinks() ? null : root.toRealPath()));
+        this(options, root.toRealPath());
+    }
+
+    private FileResource(FileOptions options, Path real) {
+        this(real, real, String.valueOf(real.getFileName()), options, new FileCache(options.followSymlinks() ? null : real));
     }
 
     private FileResource(Path root, Path path, String name, FileOptions options, FileCache cache) {
