@@ -11,16 +11,21 @@ rps() {
     wrk -t2 -c"$2" -d"$3"s "$1" | awk '/Requests\/sec/ {print $2}'
 }
 
-# rps_cpu URL CONNECTIONS SECONDS PID: "REQS_PER_S CPU_US_PER_REQ" from one wrk run; the CPU is
-# what PID and its child processes (nginx's workers) spent, user and system, per request answered.
+# rps_cpu URL CONNECTIONS SECONDS PID...: "REQS_PER_S CPU_US_PER_REQ..." from one wrk run, one CPU
+# figure per PID: what it and its child processes (nginx's workers) spent, user and system, per
+# request answered.
 rps_cpu() {
-    local t0 t1 out reqs
-    t0=$(tree_ticks "$4")
-    out=$(wrk -t2 -c"$2" -d"$3"s "$1")
-    t1=$(tree_ticks "$4")
+    local url=$1 c=$2 s=$3 out reqs p before=() i=0
+    shift 3
+    for p in "$@"; do before+=("$(tree_ticks "$p")"); done
+    out=$(wrk -t2 -c"$c" -d"$s"s "$url")
     reqs=$(awk '/requests in/ {print $1}' <<< "$out")
-    awk -v r="$(awk '/Requests\/sec/ {print $2}' <<< "$out")" -v t=$((t1 - t0)) -v n="$reqs" -v hz="$(getconf CLK_TCK)" \
-        'BEGIN {printf "%s %.1f\n", r, t / hz * 1e6 / n}'
+    printf '%s' "$(awk '/Requests\/sec/ {print $2}' <<< "$out")"
+    for p in "$@"; do
+        awk -v t=$(($(tree_ticks "$p") - before[i])) -v n="$reqs" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf " %.1f", t / hz * 1e6 / n}'
+        i=$((i + 1))
+    done
+    echo
 }
 
 # tree_ticks PID: CPU clock ticks (user + system) of PID and its children.

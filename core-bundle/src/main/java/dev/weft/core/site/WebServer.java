@@ -51,6 +51,7 @@ public final class WebServer {
         QueuedThreadPool pool = new QueuedThreadPool(200, 8);
         pool.setName("weft");
         Server s = new Server(pool);
+        ConnectionExecutor connections = new ConnectionExecutor(pool);
         HttpConfiguration config = new HttpConfiguration();
         config.setSendServerVersion(false);
         config.setSendXPoweredBy(false);
@@ -68,15 +69,15 @@ public final class WebServer {
             HttpConnectionFactory http = new HttpConnectionFactory(config);
             if (l.isUnix()) {
                 prepareSocketPath(l.socket());
-                UnixDomainServerConnector c = new UnixDomainServerConnector(s, http);
+                UnixDomainServerConnector c = new UnixDomainServerConnector(s, connections, null, null, -1, -1, http);
                 c.setUnixDomainPath(l.socket());
                 c.setIdleTimeout(60_000);
                 s.addConnector(c);
                 site.trust(c, null);
             } else {
                 ServerConnector c = l.isSecure()
-                        ? new ServerConnector(s, new SslConnectionFactory(tls(l), "http/1.1"), new HttpConnectionFactory(secure))
-                        : new ServerConnector(s, http);
+                        ? new ServerConnector(s, connections, null, null, -1, -1, new SslConnectionFactory(tls(l), "http/1.1"), new HttpConnectionFactory(secure))
+                        : new ServerConnector(s, connections, null, null, -1, -1, http);
                 c.setHost(l.host());
                 c.setPort(l.port());
                 c.setIdleTimeout(60_000);
