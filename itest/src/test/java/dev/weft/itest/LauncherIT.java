@@ -93,6 +93,44 @@ public class LauncherIT {
     }
 
     @Test
+    public void aNewDistributionElsewhereTakesOverTheHomeOfTheOldOne() throws Exception {
+        // An upgrade as Karaf users make one: the new version unpacked in its own directory, the
+        // old one removed, the home (configuration, deployed bundles, data) kept.
+        Path old = tmp.newFolder("weft-old").toPath();
+        copyTree(WeftProcess.dist(), old);
+        Path home = tmp.newFolder("home").toPath();
+        Path site = tmp.newFolder("site").toPath();
+        Files.writeString(site.resolve("index.html"), "kept");
+        try (WeftProcess weft = WeftProcess.start(old, home, java.util.Map.of(), "web", "--path", site.toString(), "--port", "0")) {
+            assertEquals(200, weft.http().get("/").status);
+            assertEquals(0, weft.stop());
+        }
+        deleteTree(old);
+        try (WeftProcess weft = WeftProcess.start(home, "web", "--path", site.toString(), "--port", "0")) {
+            assertEquals("kept", weft.http().get("/").text());
+            String bundles = weft.shell("lb -l");
+            assertFalse(bundles, bundles.contains(old.toUri().toString()));
+            assertTrue(bundles, bundles.contains(WeftProcess.dist().toRealPath().toUri().toString()));
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws java.io.IOException {
+        try (var paths = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) paths::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) Files.createDirectories(target);
+                else Files.copy(p, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+            }
+        }
+    }
+
+    private static void deleteTree(Path root) throws java.io.IOException {
+        try (var paths = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) paths.sorted(java.util.Comparator.reverseOrder())::iterator) Files.delete(p);
+        }
+    }
+
+    @Test
     public void secondServerOnTheSameHomeIsRefused() throws Exception {
         Path home = tmp.newFolder("home").toPath();
         try (WeftProcess weft = WeftProcess.start(home, "web", "--port", "0")) {

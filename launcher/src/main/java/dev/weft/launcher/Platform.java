@@ -36,6 +36,8 @@ final class Platform {
 
     private final Home home;
     private final SiteOptions site;
+    /** Where the platform's own bundles come from (see {@link #platformDirs}); the others are the user's. */
+    private List<String> platformDirs = List.of();
 
     Platform(Home home, SiteOptions site) {
         this.home = home;
@@ -59,6 +61,7 @@ final class Platform {
             context.addFrameworkListener(e -> {
                 if (e.getType() == FrameworkEvent.ERROR) LOG.error("{}: {}", e.getBundle().getSymbolicName(), cause(e.getThrowable()));
             });
+            platformDirs = platformDirs();
             context.addBundleListener(this::reportDeploy);
             installPlatform(context);
             Signal.handle(new Signal("TERM"), s -> stop(framework));
@@ -142,11 +145,8 @@ final class Platform {
         for (Path jar : jars(home.apps())) {
             if (site.apps.stream().anyMatch(app -> jar.getFileName().toString().startsWith(app))) wanted.add(jar.toUri().toString());
         }
-        String bundleDir = home.bundles().toUri().toString();
-        String appsDir = home.apps().toUri().toString();
         for (Bundle b : context.getBundles()) {
-            String location = b.getLocation();
-            if ((location.startsWith(bundleDir) || location.startsWith(appsDir)) && !wanted.contains(location)) b.uninstall();
+            if (isPlatform(b) && !wanted.contains(b.getLocation())) b.uninstall();
         }
         for (String location : wanted) {
             Path jar = Path.of(java.net.URI.create(location));
@@ -160,6 +160,37 @@ final class Platform {
             }
             if (b.getHeaders().get(Constants.FRAGMENT_HOST) == null) b.start();
         }
+        Files.writeString(lastDistribution(), home.dist().toString());
+    }
+
+    /**
+     * This distribution's bundle/ and apps/, and those of the one that ran this home before, if
+     * that was another (an upgrade unpacked elsewhere, as with Karaf): its bundles are replaced,
+     * not left to clash with these.
+     */
+    private List<String> platformDirs() throws IOException {
+        List<String> dirs = new ArrayList<>(List.of(dirUri(home.bundles()), dirUri(home.apps())));
+        if (Files.exists(lastDistribution())) {
+            Home before = new Home(Path.of(Files.readString(lastDistribution()).strip()), home.home());
+            if (!before.dist().equals(home.dist())) {
+                LOG.info("this home ran the distribution in {} before; its bundles give way to those of {}", before.dist(), home.dist());
+                dirs.addAll(List.of(dirUri(before.bundles()), dirUri(before.apps())));
+            }
+        }
+        return dirs;
+    }
+
+    private Path lastDistribution() {
+        return home.data().resolve("distribution");
+    }
+
+    private static String dirUri(Path dir) {
+        String uri = dir.toUri().toString();
+        return uri.endsWith("/") ? uri : uri + "/";
+    }
+
+    private boolean isPlatform(Bundle b) {
+        return platformDirs.stream().anyMatch(b.getLocation()::startsWith);
     }
 
     private static List<Path> jars(Path dir) throws IOException {
@@ -181,9 +212,8 @@ final class Platform {
             case BundleEvent.STARTED -> "started";
             default -> null;
         };
-        String location = e.getBundle().getLocation();
-        boolean ours = e.getBundle().getBundleId() == 0 || location.startsWith(home.bundles().toUri().toString());
-        if (what != null && !ours) LOG.info("{} {} {} ({})", what, e.getBundle().getSymbolicName(), e.getBundle().getVersion(), location);
+        boolean ours = e.getBundle().getBundleId() == 0 || isPlatform(e.getBundle());
+        if (what != null && !ours) LOG.info("{} {} {} ({})", what, e.getBundle().getSymbolicName(), e.getBundle().getVersion(), e.getBundle().getLocation());
     }
 
     private static String cause(Throwable t) {

@@ -49,7 +49,12 @@ public final class WeftProcess implements AutoCloseable {
 
     /** The same, with more environment variables (e.g. {@code WEFT_JAVA_OPTS}). */
     public static WeftProcess start(Path home, java.util.Map<String, String> env, String... args) throws IOException {
-        ProcessBuilder builder = builder(home, args);
+        return start(dist(), home, env, args);
+    }
+
+    /** The same from another distribution (a copy of the one under test, say). */
+    public static WeftProcess start(Path dist, Path home, java.util.Map<String, String> env, String... args) throws IOException {
+        ProcessBuilder builder = builder(dist, home, args);
         builder.environment().putAll(env);
         WeftProcess weft = new WeftProcess(home, builder.start());
         weft.awaitServing();
@@ -58,7 +63,7 @@ public final class WeftProcess implements AutoCloseable {
 
     /** Runs {@code weft ARGS} to its end (commands that exit by themselves): exit code and output. */
     public static Result run(Path home, String... args) throws IOException, InterruptedException {
-        Process p = builder(home, args).start();
+        Process p = builder(dist(), home, args).start();
         StringBuffer out = new StringBuffer();
         Thread reader = new Thread(() -> copy(p.getInputStream(), out), "weft-run-output");
         reader.setDaemon(true);
@@ -74,9 +79,9 @@ public final class WeftProcess implements AutoCloseable {
     /** What a command that ran to its end printed (stdout and stderr together) and its exit code. */
     public record Result(int exitCode, String output) {}
 
-    private static ProcessBuilder builder(Path home, String... args) {
+    private static ProcessBuilder builder(Path dist, Path home, String... args) {
         List<String> command = new ArrayList<>();
-        command.add(dist().resolve("bin/weft").toString());
+        command.add(dist.resolve("bin/weft").toString());
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().put("WEFT_HOME", home.toString());
@@ -87,12 +92,13 @@ public final class WeftProcess implements AutoCloseable {
     private void awaitServing() {
         try {
             Await.until(START, "weft to serve; it printed:\n" + output, () -> {
-                if (!process.isAlive()) throw new IllegalStateException("weft exited with " + process.exitValue());
+                if (!process.isAlive()) return true; // no use waiting: reported below
                 Matcher m = SERVING.matcher(output);
                 if (!m.find() || output.indexOf("shell on unix:") < 0) return false;
                 if (m.group(1) != null) port = Integer.parseInt(m.group(1));
                 return true;
             });
+            if (!process.isAlive()) throw new AssertionError("weft exited with " + process.exitValue() + " before serving; it printed:");
         } catch (AssertionError e) {
             close();
             throw new AssertionError(e.getMessage() + "\n" + output, e.getCause());
