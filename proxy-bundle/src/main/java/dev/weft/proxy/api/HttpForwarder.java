@@ -2,43 +2,40 @@ package dev.weft.proxy.api;
 
 import dev.weft.core.api.ErrorPage;
 import dev.weft.core.api.Request;
-import java.io.FilterInputStream;
+import dev.weft.proxy.upstream.Exchange;
+import dev.weft.proxy.upstream.Upstreams;
 import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.eclipse.jetty.client.AbstractHttpClientTransport;
-import org.eclipse.jetty.client.HttpClient;
-import org.eclipse.jetty.client.InputStreamRequestContent;
-import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.http.HttpField;
-import org.eclipse.jetty.io.Transport;
-import org.eclipse.jetty.util.thread.Invocable.InvocationType;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Sends a request on to another HTTP server and streams its answer back, at the client's pace:
- * hop-by-hop headers dropped, {@code X-Forwarded-*} and {@code Forwarded} added, connections
- * pooled (Jetty's HttpClient). One per component; {@link #close()} when it goes.
+ * hop-by-hop headers dropped, {@code X-Forwarded-*} and {@code Forwarded} added, HTTP/1.1
+ * connections pooled per upstream ({@link Upstreams}). One per component; {@link #close()} when
+ * it goes.
  */
 public final class HttpForwarder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpForwarder.class);
     /**
      * Never passed on. {@code Expect} too: this server sends the client's {@code 100 Continue}
-     * itself when the body is first read; passed on, it stalled the upload until the timeout
-     * (Jetty's client then waits for a 100 that its cleared protocol handlers do not handle).
+     * itself when the body is first read. Cookies pass through: nothing here keeps them.
      */
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection", "proxy-authenticate",
             "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "expect");
+    private static final int BODY_PIECE = 16 * 1024;
 
     /** What became of a forward. */
     public enum Outcome {
@@ -54,31 +51,17 @@ public final class HttpForwarder implements AutoCloseable {
      */
     public record Options(boolean keepHost, boolean sendPrefix, boolean rewriteLocation) {}
 
-    private final HttpClient client = new HttpClient();
-    /** One transport per socket: HttpClient pools connections by destination, which includes it. */
-    private final java.util.Map<java.nio.file.Path, Transport> transports = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Upstreams upstreams;
     private final Duration timeout;
 
     public HttpForwarder(Duration timeout) throws Exception {
         this.timeout = timeout;
-        client.setFollowRedirects(false);
-        client.setUserAgentField(null);
-        client.setConnectTimeout(timeout.toMillis());
-        client.setIdleTimeout(timeout.toMillis());
-        client.setMaxConnectionsPerDestination(256);
-        // Cookies belong to the clients: a store here would send one client's to all the others.
-        client.setHttpCookieStore(new HttpCookieStore.Empty());
-        // The answer's listeners below only copy and queue (the front's writes complete later):
-        // they run on the thread that read the answer instead of being handed to another.
-        ((AbstractHttpClientTransport) client.getTransport()).setInvocationType(InvocationType.NON_BLOCKING);
-        client.start();
-        client.getProtocolHandlers().clear(); // no 401/redirect/100-continue handling: pass them through
-        client.getContentDecoderFactories().clear(); // pass compressed bodies as they are
+        this.upstreams = new Upstreams(timeout);
     }
 
     @Override
     public void close() throws Exception {
-        client.stop();
+        upstreams.close();
     }
 
     /**
@@ -86,96 +69,151 @@ public final class HttpForwarder implements AutoCloseable {
      * appended to the target's path.
      */
     public CompletableFuture<Outcome> forward(Request request, Target target, Options options) {
-        CompletableFuture<Outcome> outcome = new CompletableFuture<>();
-        URI base = target.base();
-        org.eclipse.jetty.client.Request out = client.newRequest(base.getHost(), base.getPort() < 0 ? 80 : base.getPort())
-                .scheme(base.getScheme())
-                .path(targetPath(base.getRawPath(), request.postpath(), request.getQueryString()))
-                .method(request.getMethod())
-                .idleTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        if (target.socket() != null) out.transport(transports.computeIfAbsent(target.socket(), Transport.TCPUnix::new));
-        String clientHost = request.getHeader("Host");
-        String publicHost = hostAndPort(request);
-        List<String> named = connectionTokens(request);
-        out.headers(h -> {
+        Forward forward = new Forward(request, target, options);
+        if (target.socket() != null) upstreams.send(target.socket(), forward);
+        else upstreams.send(target.base().getHost(), target.base().getPort() < 0 ? 80 : target.base().getPort(), forward);
+        return forward.outcome;
+    }
+
+    /** One request on its way: its head as sent, and what to do with the answer. */
+    private final class Forward implements Exchange {
+        final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
+        final Request request;
+        final Target target;
+        final Options options;
+        final byte[] head;
+        final boolean body, chunked;
+        volatile boolean began;
+
+        Forward(Request request, Target target, Options options) {
+            this.request = request;
+            this.target = target;
+            this.options = options;
+            this.body = HttpForwarder.hasBody(request);
+            this.chunked = body && request.getHeader("Content-Length") == null;
+            this.head = encodeHead();
+        }
+
+        private byte[] encodeHead() {
+            URI base = target.base();
+            StringBuilder h = new StringBuilder(512).append(request.getMethod()).append(' ')
+                    .append(targetPath(base.getRawPath(), request.postpath(), request.getQueryString())).append(" HTTP/1.1\r\n");
+            String clientHost = request.getHeader("Host");
+            field(h, "Host", options.keepHost() && clientHost != null ? clientHost : base.getRawAuthority());
+            List<String> named = connectionTokens(request);
             for (String name : request.getHeaderNames()) {
                 String lower = name.toLowerCase(Locale.ROOT);
                 if (HOP_BY_HOP.contains(lower) || lower.equals("host") || lower.startsWith("x-forwarded-") || lower.equals("forwarded")
                         || named.contains(lower)) continue;
-                for (String value : request.getHeaders(name)) h.add(name, value);
+                for (String value : request.getHeaders(name)) field(h, name, value);
             }
-            if (options.keepHost() && clientHost != null) h.put("Host", clientHost);
             // The client and the public URL as this server knows them (its own trusted forwarded
             // context included), never what the client claims: a publisher believes these.
             String proto = request.isSecure() ? "https" : "http";
             String client = request.getClientIP();
-            if (client != null) h.put("X-Forwarded-For", client);
-            h.put("X-Forwarded-Proto", proto);
-            h.put("X-Forwarded-Host", publicHost);
-            h.put("X-Forwarded-Port", String.valueOf(request.getRequestPort()));
-            if (options.sendPrefix()) h.put("X-Forwarded-Prefix", prefix(request.prepath()));
-            h.put("Forwarded", "for=" + forwardedNode(client) + ";host=\"" + publicHost + "\";proto=" + proto);
-        });
-        if (hasBody(request)) out.body(new InputStreamRequestContent(request.getHeader("Content-Type"), unclosable(request.getContent())));
+            String publicHost = hostAndPort(request);
+            if (client != null) field(h, "X-Forwarded-For", client);
+            field(h, "X-Forwarded-Proto", proto);
+            field(h, "X-Forwarded-Host", publicHost);
+            field(h, "X-Forwarded-Port", String.valueOf(request.getRequestPort()));
+            if (options.sendPrefix()) field(h, "X-Forwarded-Prefix", prefix(request.prepath()));
+            field(h, "Forwarded", "for=" + forwardedNode(client) + ";host=\"" + publicHost + "\";proto=" + proto);
+            if (chunked) field(h, "Transfer-Encoding", "chunked");
+            return h.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
+        }
 
-        String front = request.prePathURL();
-        AtomicBoolean began = new AtomicBoolean();
-        out.onResponseHeaders(response -> {
-            began.set(true);
-            request.setResponseCode(response.getStatus());
-            List<String> dropped = connectionTokens(response.getHeaders().getValuesList("Connection"));
-            for (HttpField f : response.getHeaders()) {
+        @Override
+        public ByteBuffer head() {
+            return ByteBuffer.wrap(head);
+        }
+
+        @Override
+        public boolean isHead() {
+            return request.getMethod().equals("HEAD");
+        }
+
+        @Override
+        public boolean hasBody() {
+            return body;
+        }
+
+        @Override
+        public boolean isReplayable() {
+            return !body && (request.getMethod().equals("GET") || request.getMethod().equals("HEAD"));
+        }
+
+        @Override
+        public void sendBody(BodyWriter out) throws Exception {
+            InputStream in = request.getContent(); // not closed: closing a half-read body fails the client's exchange at once
+            byte[] piece = new byte[BODY_PIECE];
+            for (int n; (n = in.read(piece)) > 0; ) {
+                if (chunked) out.write(ByteBuffer.wrap((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.ISO_8859_1)));
+                out.write(ByteBuffer.wrap(piece, 0, n));
+                if (chunked) out.write(ByteBuffer.wrap(CRLF));
+            }
+            if (chunked) out.write(ByteBuffer.wrap(LAST_CHUNK));
+        }
+
+        @Override
+        public void onHeaders(int status, HttpFields headers) {
+            began = true;
+            request.setResponseCode(status);
+            List<String> dropped = connectionTokens(headers.getValuesList("Connection"));
+            String front = options.rewriteLocation() ? request.prePathURL() : null;
+            for (HttpField f : headers) {
                 String lower = f.getLowerCaseName();
                 if (HOP_BY_HOP.contains(lower) || dropped.contains(lower) || lower.equals("server") || lower.equals("date")) continue;
-                String value = lower.equals("location") && options.rewriteLocation() ? rewriteLocation(f.getValue(), target, front) : f.getValue();
+                String value = front != null && lower.equals("location") ? rewriteLocation(f.getValue(), target, front) : f.getValue();
                 request.addHeader(f.getName(), value);
             }
-        });
-        out.onResponseContentAsync((response, chunk, demand) -> {
-            ByteBuffer copy = ByteBuffer.allocate(chunk.remaining());
-            copy.put(chunk.getByteBuffer()).flip();
-            request.write(copy).whenComplete((done, failure) -> {
-                if (failure == null) demand.run();
-                else response.abort(failure);
+        }
+
+        @Override
+        public void onContent(ByteBuffer chunk, Callback passedOn) {
+            request.write(chunk).whenComplete((done, failure) -> {
+                if (failure == null) passedOn.succeeded();
+                else passedOn.failed(failure);
             });
-        });
-        out.send(result -> {
-            if (result.isSucceeded()) {
-                request.finish();
-                outcome.complete(Outcome.ANSWERED);
-                return;
-            }
-            Throwable failure = result.getFailure();
-            if (!began.get() && (unreachable(failure) || retrySafe(request, failure))) {
+        }
+
+        @Override
+        public void onComplete() {
+            request.finish();
+            outcome.complete(Outcome.ANSWERED);
+        }
+
+        @Override
+        public void onFailure(Throwable failure, boolean answered) {
+            if (!answered && (unreachable(failure) || isReplayable() && !(failure instanceof TimeoutException))) {
                 LOG.debug("{} unreachable: {}", target, failure.toString());
                 outcome.complete(Outcome.UNREACHABLE);
-            } else if (!began.get() && failure instanceof TimeoutException) {
+                return;
+            }
+            if (!answered && failure instanceof TimeoutException) {
                 LOG.warn("504 for {}: {} did not answer within {} s", request, target, timeout.toSeconds());
                 new ErrorPage(504, "Gateway Timeout", "The server behind this one did not answer in time.").render(request);
-                outcome.complete(Outcome.ANSWERED);
-            } else if (!began.get() && !request.isFinished()) {
+            } else if (!answered && !request.isFinished()) {
                 LOG.warn("502 for {}: {} failed: {}", request, target, failure.toString());
                 new ErrorPage(502, "Bad Gateway", "The server behind this one failed to answer.").render(request);
-                outcome.complete(Outcome.ANSWERED);
             } else {
                 LOG.info("{} from {} ended early: {}", request, target, failure.toString());
                 if (!request.isFinished()) request.abort(failure);
-                outcome.complete(Outcome.ANSWERED);
             }
-        });
-        return outcome;
+            outcome.complete(Outcome.ANSWERED);
+        }
     }
 
-    /**
-     * The client's body as the forward reads it. The forward closes what it reads when it fails,
-     * and closing a half-read request body fails the client's exchange at once (an empty 500
-     * from Jetty); left open, the 502 or 504 page still gets to the client.
-     */
-    private static InputStream unclosable(InputStream body) {
-        return new FilterInputStream(body) {
-            @Override
-            public void close() {}
-        };
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+
+    /** A header line; a CR or LF in a value (which no parsed request holds) would end the head, so it cannot. */
+    private static void field(StringBuilder head, String name, String value) {
+        head.append(name).append(": ");
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            head.append(c == '\r' || c == '\n' ? ' ' : c);
+        }
+        head.append("\r\n");
     }
 
     /** Where the front mounted the target, encoded as in a URL: {@code /a%20b/c}, {@code /} at the top. */
@@ -206,15 +244,6 @@ public final class HttpForwarder implements AutoCloseable {
         if (location.startsWith(stripped) && target.socket() == null) return front + location.substring(stripped.length());
         if (location.startsWith("/") && location.startsWith(strippedPath)) return front + location.substring(strippedPath.length());
         return location;
-    }
-
-    /**
-     * A bodiless GET or HEAD that failed before any answer (a pooled connection the target had
-     * just closed, say) can go again, to this target or another, without harm.
-     */
-    private static boolean retrySafe(Request request, Throwable failure) {
-        String method = request.getMethod();
-        return (method.equals("GET") || method.equals("HEAD")) && !hasBody(request) && !(failure instanceof TimeoutException);
     }
 
     private static boolean unreachable(Throwable failure) {

@@ -1,0 +1,263 @@
+package dev.weft.proxy.upstream;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.jetty.http.HttpException;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
+import org.eclipse.jetty.http.HttpParser;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.io.AbstractConnection;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.util.BufferUtil;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.FutureCallback;
+
+/**
+ * An HTTP/1.1 connection to an upstream server, one exchange at a time: the request's head (and
+ * body) written, the answer parsed with Jetty's {@link HttpParser} on the thread that reads it
+ * (a non-blocking connection: parsing and passing pieces on never block) and passed on piece by piece, the next piece read only when the last one has been taken. Idle
+ * in its {@link Upstream}'s pool it keeps reading, so a connection the upstream closes leaves
+ * the pool at once.
+ */
+final class UpstreamConnection extends AbstractConnection.NonBlocking implements HttpParser.ResponseHandler {
+    private static final int RUNNING = 0, PAUSED = 1, MORE = 2;
+
+    private final Upstream upstream;
+    private final HttpParser parser = new HttpParser(this);
+    private final ByteBuffer buffer = BufferUtil.allocateDirect(16 * 1024);
+    private final AtomicReference<Exchange> exchange = new AtomicReference<>();
+    /** Whether parsing runs, waits for the exchange to take a piece of body, or may go on. */
+    private final AtomicInteger reading = new AtomicInteger(RUNNING);
+    private HttpFields.Mutable headers;
+    private int status;
+    private boolean keepAlive, delivered, complete, interim;
+    private IOException broken;
+    private volatile boolean answered, bodyWritten;
+    private volatile int served;
+
+    UpstreamConnection(EndPoint endPoint, Upstream upstream) {
+        super(endPoint, Runnable::run);
+        this.upstream = upstream;
+    }
+
+    @Override
+    public void onOpen() {
+        super.onOpen();
+        fillInterested();
+    }
+
+    /** Whether it has served an exchange before: a failure before any answer may then be the upstream closing it while idle. */
+    boolean isReused() {
+        return served > 0;
+    }
+
+    /** Sends {@code x} on this idle connection; with a body, on a thread that may block until it is written. */
+    void send(Exchange x) {
+        status = 0;
+        headers = null;
+        keepAlive = delivered = complete = interim = answered = false;
+        broken = null;
+        bodyWritten = !x.hasBody();
+        parser.setHeadResponse(x.isHead());
+        exchange.set(x);
+        if (!x.hasBody()) {
+            getEndPoint().write(Callback.from(() -> {}, this::fail), x.head());
+            return;
+        }
+        try {
+            write(x.head());
+            x.sendBody(this::write);
+            bodyWritten = true;
+        } catch (Throwable t) {
+            fail(t);
+        }
+    }
+
+    private void write(ByteBuffer piece) throws IOException {
+        FutureCallback written = new FutureCallback();
+        getEndPoint().write(written, piece);
+        written.block();
+    }
+
+    @Override
+    public void onFillable() {
+        read();
+    }
+
+    /** Parses what is buffered, then reads more, until the answer waits for its taker, ends, or fails. */
+    private void read() {
+        try {
+            while (true) {
+                if (exchange.get() == null) { // idle: only the upstream closing it can come
+                    if (getEndPoint().fill(buffer) == 0) fillInterested();
+                    else close();
+                    return;
+                }
+                if (parse()) return;
+                BufferUtil.compact(buffer);
+                int n = getEndPoint().fill(buffer);
+                if (n > 0) continue;
+                if (n == 0) {
+                    fillInterested();
+                    return;
+                }
+                parser.atEOF(); // a body that lasts until the connection closes ends here
+                if (!parse()) fail(new EOFException("the upstream closed the connection before answering"));
+                return;
+            }
+        } catch (Throwable t) {
+            fail(t);
+        }
+    }
+
+    /** True when the exchange waits for its taker, has ended, or has failed: stop reading. */
+    private boolean parse() throws IOException {
+        do {
+            boolean handle = parser.parseNext(buffer);
+            if (broken != null) throw broken;
+            if (exchange.get() == null) return true; // failed meanwhile
+            if (complete) {
+                Exchange x = exchange.get();
+                if (x == null) return true;
+                if (interim) { // 100 Continue, 103 Early Hints: the answer is still to come
+                    parser.reset();
+                    parser.setHeadResponse(x.isHead());
+                    complete = interim = false;
+                    continue;
+                }
+                end();
+                return true;
+            }
+            if (delivered) {
+                delivered = false;
+                if (reading.compareAndSet(RUNNING, PAUSED)) return true;
+                reading.set(RUNNING); // taken already: go on
+            }
+            if (!handle) return false; // all of the buffer parsed: read more
+        } while (true);
+    }
+
+    /** The exchange took its piece of body: go on reading, here if reading had stopped for it. */
+    private void more() {
+        while (true) {
+            if (reading.compareAndSet(RUNNING, MORE)) return;
+            if (reading.compareAndSet(PAUSED, RUNNING)) {
+                read();
+                return;
+            }
+            if (reading.get() == MORE) return;
+        }
+    }
+
+    /** The answer is complete: back to the pool (or closed), then the exchange hears of it. */
+    private void end() {
+        Exchange x = exchange.getAndSet(null);
+        if (x == null) return;
+        served++;
+        parser.reset();
+        if (keepAlive && bodyWritten && !buffer.hasRemaining() && getEndPoint().isOpen()) {
+            fillInterested();
+            upstream.release(this);
+        } else {
+            close();
+        }
+        x.onComplete();
+    }
+
+    /** The exchange fails (if it has not ended) and the connection closes: what is left on it cannot be trusted. */
+    void fail(Throwable cause) {
+        Exchange x = exchange.getAndSet(null);
+        close();
+        if (x != null) upstream.failed(this, x, cause, answered);
+    }
+
+    @Override
+    public void onClose(Throwable cause) {
+        super.onClose(cause);
+        upstream.remove(this);
+        Exchange x = exchange.getAndSet(null);
+        if (x != null) upstream.failed(this, x, cause != null ? cause : new EOFException("the connection to the upstream closed"), answered);
+    }
+
+    @Override
+    protected boolean onReadTimeout(TimeoutException timeout) {
+        fail(timeout);
+        return true;
+    }
+
+    @Override
+    public boolean onIdleExpired(TimeoutException timeout) {
+        fail(timeout);
+        return true;
+    }
+
+    @Override
+    public void startResponse(HttpVersion version, int status, String reason) {
+        this.status = status;
+        headers = HttpFields.build();
+        keepAlive = version == HttpVersion.HTTP_1_1;
+    }
+
+    @Override
+    public void parsedHeader(HttpField field) {
+        if (field.getHeader() == HttpHeader.CONNECTION) {
+            if (field.contains(HttpHeaderValue.CLOSE.asString())) keepAlive = false;
+            else if (field.contains(HttpHeaderValue.KEEP_ALIVE.asString())) keepAlive = true;
+        }
+        headers.add(field);
+    }
+
+    @Override
+    public boolean headerComplete() {
+        if (status == 101) {
+            broken = new IOException("the upstream switched protocols, which was not asked for");
+            return true;
+        }
+        interim = status < 200;
+        if (interim) return false;
+        Exchange x = exchange.get();
+        if (x == null) return true; // failed meanwhile (its body could not be sent): nothing to pass on
+        answered = true;
+        x.onHeaders(status, headers);
+        return false;
+    }
+
+    @Override
+    public boolean content(ByteBuffer chunk) {
+        ByteBuffer copy = ByteBuffer.allocate(chunk.remaining());
+        copy.put(chunk).flip();
+        Exchange x = exchange.get();
+        if (x == null) return true;
+        delivered = true;
+        x.onContent(copy, Callback.from(this::more, this::fail));
+        return true;
+    }
+
+    @Override
+    public boolean contentComplete() {
+        return false;
+    }
+
+    @Override
+    public boolean messageComplete() {
+        complete = true;
+        return true;
+    }
+
+    @Override
+    public void earlyEOF() {
+        broken = new EOFException("the upstream closed the connection in the middle of its answer");
+    }
+
+    @Override
+    public void badMessage(HttpException failure) {
+        broken = new IOException("the upstream's answer is not HTTP: " + failure.getReason());
+    }
+}
