@@ -184,12 +184,14 @@ public final class HttpForwarder implements AutoCloseable {
 
         @Override
         public void onFailure(Throwable failure, boolean answered) {
-            if (!answered && (unreachable(failure) || isReplayable() && !(failure instanceof TimeoutException))) {
+            boolean timedOut = causedBy(failure, TimeoutException.class);
+            boolean again = isReplayable() && !timedOut && !(failure instanceof Exchange.BadAnswer);
+            if (!answered && (unreachable(failure) || again)) {
                 LOG.debug("{} unreachable: {}", target, failure.toString());
                 outcome.complete(Outcome.UNREACHABLE);
                 return;
             }
-            if (!answered && failure instanceof TimeoutException) {
+            if (!answered && timedOut) {
                 LOG.warn("504 for {}: {} did not answer within {} s", request, target, timeout.toSeconds());
                 new ErrorPage(504, "Gateway Timeout", "The server behind this one did not answer in time.").render(request);
             } else if (!answered && !request.isFinished()) {
@@ -244,6 +246,13 @@ public final class HttpForwarder implements AutoCloseable {
         if (location.startsWith(stripped) && target.socket() == null) return front + location.substring(stripped.length());
         if (location.startsWith("/") && location.startsWith(strippedPath)) return front + location.substring(strippedPath.length());
         return location;
+    }
+
+    private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) return true;
+        }
+        return false;
     }
 
     private static boolean unreachable(Throwable failure) {

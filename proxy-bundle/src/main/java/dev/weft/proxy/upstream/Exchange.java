@@ -34,6 +34,13 @@ public interface Exchange {
     /** The exchange failed; {@code answered} says whether the answer's head had arrived (and been passed on). */
     void onFailure(Throwable cause, boolean answered);
 
+    /** The upstream answered something that is not HTTP (or switched protocols unasked): trying again will not help. */
+    final class BadAnswer extends java.io.IOException {
+        BadAnswer(String message) {
+            super(message);
+        }
+    }
+
     /** Writes a request body to the upstream, blocking until each piece is written. */
     interface BodyWriter {
         void write(ByteBuffer piece) throws Exception;

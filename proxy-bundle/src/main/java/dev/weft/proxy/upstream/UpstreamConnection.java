@@ -217,7 +217,7 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
     @Override
     public boolean headerComplete() {
         if (status == 101) {
-            broken = new IOException("the upstream switched protocols, which was not asked for");
+            broken = new Exchange.BadAnswer("the upstream switched protocols, which was not asked for");
             return true;
         }
         interim = status < 200;
@@ -258,6 +258,6 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
 
     @Override
     public void badMessage(HttpException failure) {
-        broken = new IOException("the upstream's answer is not HTTP: " + failure.getReason());
+        broken = new Exchange.BadAnswer("the upstream's answer is not HTTP: " + failure.getReason());
     }
 }
