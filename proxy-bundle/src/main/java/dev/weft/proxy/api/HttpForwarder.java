@@ -177,8 +177,9 @@ public final class HttpForwarder implements AutoCloseable {
         }
 
         @Override
-        public void onComplete() {
-            request.finish();
+        public void onComplete(ByteBuffer last) {
+            if (last.hasRemaining()) request.finish(last.array());
+            else request.finish();
             outcome.complete(Outcome.ANSWERED);
         }
 

@@ -29,7 +29,8 @@ public interface Exchange {
     /** A piece of the body, the callee's to keep; {@code passedOn} succeeds when it has gone on, or fails to give up the exchange. */
     void onContent(ByteBuffer chunk, Callback passedOn);
 
-    void onComplete();
+    /** The answer's end; {@code last} is its body's final piece when that completes a known length (one write for both), else empty. */
+    void onComplete(ByteBuffer last);
 
     /** The exchange failed; {@code answered} says whether the answer's head had arrived (and been passed on). */
     void onFailure(Throwable cause, boolean answered);

@@ -39,6 +39,7 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
     private int status;
     private boolean keepAlive, delivered, complete, interim;
     private IOException broken;
+    private ByteBuffer last;
     private volatile boolean answered, bodyWritten;
     private volatile int served;
 
@@ -64,6 +65,7 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
         headers = null;
         keepAlive = delivered = complete = interim = answered = false;
         broken = null;
+        last = BufferUtil.EMPTY_BUFFER;
         bodyWritten = !x.hasBody();
         parser.setHeadResponse(x.isHead());
         exchange.set(x);
@@ -160,6 +162,7 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
     private void end() {
         Exchange x = exchange.getAndSet(null);
         if (x == null) return;
+        ByteBuffer rest = last;
         served++;
         parser.reset();
         if (keepAlive && bodyWritten && !buffer.hasRemaining() && getEndPoint().isOpen()) {
@@ -168,7 +171,7 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
         } else {
             close();
         }
-        x.onComplete();
+        x.onComplete(rest);
     }
 
     /** The exchange fails (if it has not ended) and the connection closes: what is left on it cannot be trusted. */
@@ -235,6 +238,10 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
         copy.put(chunk).flip();
         Exchange x = exchange.get();
         if (x == null) return true;
+        if (!parser.isChunking() && parser.getContentRead() == parser.getContentLength()) {
+            last = copy; // goes with the end, once the connection is back in the pool
+            return false;
+        }
         delivered = true;
         x.onContent(copy, Callback.from(this::more, this::fail));
         return true;
