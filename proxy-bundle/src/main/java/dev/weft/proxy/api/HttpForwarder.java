@@ -83,7 +83,6 @@ public final class HttpForwarder implements AutoCloseable {
         final Options options;
         final byte[] head;
         final boolean body, chunked;
-        volatile boolean began;
 
         Forward(Request request, Target target, Options options) {
             this.request = request;
@@ -156,7 +155,6 @@ public final class HttpForwarder implements AutoCloseable {
 
         @Override
         public void onHeaders(int status, HttpFields headers) {
-            began = true;
             request.setResponseCode(status);
             List<String> dropped = connectionTokens(headers.getValuesList("Connection"));
             String front = options.rewriteLocation() ? request.prePathURL() : null;
@@ -211,12 +209,8 @@ public final class HttpForwarder implements AutoCloseable {
 
     /** A header line; a CR or LF in a value (which no parsed request holds) would end the head, so it cannot. */
     private static void field(StringBuilder head, String name, String value) {
-        head.append(name).append(": ");
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            head.append(c == '\r' || c == '\n' ? ' ' : c);
-        }
-        head.append("\r\n");
+        if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) value = value.replace('\r', ' ').replace('\n', ' ');
+        head.append(name).append(": ").append(value).append("\r\n");
     }
 
     /** Where the front mounted the target, encoded as in a URL: {@code /a%20b/c}, {@code /} at the top. */

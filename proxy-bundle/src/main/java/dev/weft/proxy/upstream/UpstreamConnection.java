@@ -66,6 +66,7 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
         keepAlive = delivered = complete = interim = answered = false;
         broken = null;
         last = BufferUtil.EMPTY_BUFFER;
+        reading.set(RUNNING);
         bodyWritten = !x.hasBody();
         parser.setHeadResponse(x.isHead());
         exchange.set(x);
@@ -97,10 +98,17 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
     private void read() {
         try {
             while (true) {
-                if (exchange.get() == null) { // idle: only the upstream closing it can come
-                    if (getEndPoint().fill(buffer) == 0) fillInterested();
-                    else close();
-                    return;
+                if (exchange.get() == null) { // idle: only the upstream closing it should come
+                    int n = getEndPoint().fill(buffer);
+                    if (n == 0) {
+                        fillInterested();
+                        return;
+                    }
+                    if (n < 0 || exchange.get() == null) {
+                        close();
+                        return;
+                    }
+                    continue; // the answer to a request sent meanwhile
                 }
                 if (parse()) return;
                 BufferUtil.compact(buffer);
@@ -121,19 +129,18 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
 
     /** True when the exchange waits for its taker, has ended, or has failed: stop reading. */
     private boolean parse() throws IOException {
-        do {
+        while (true) {
             boolean handle = parser.parseNext(buffer);
             if (broken != null) throw broken;
-            if (exchange.get() == null) return true; // failed meanwhile
+            Exchange x = exchange.get();
+            if (x == null) return true; // failed meanwhile
+            if (complete && interim) { // 100 Continue, 103 Early Hints: the answer is still to come
+                parser.reset();
+                parser.setHeadResponse(x.isHead());
+                complete = interim = false;
+                continue;
+            }
             if (complete) {
-                Exchange x = exchange.get();
-                if (x == null) return true;
-                if (interim) { // 100 Continue, 103 Early Hints: the answer is still to come
-                    parser.reset();
-                    parser.setHeadResponse(x.isHead());
-                    complete = interim = false;
-                    continue;
-                }
                 end();
                 return true;
             }
@@ -143,7 +150,7 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
                 reading.set(RUNNING); // taken already: go on
             }
             if (!handle) return false; // all of the buffer parsed: read more
-        } while (true);
+        }
     }
 
     /** The exchange took its piece of body: go on reading, here if reading had stopped for it. */
