@@ -137,6 +137,16 @@ public class DistribIT {
             assertEquals("published", Http.unix(home.resolve(".weft-web.sock")).get("/dir/f.txt").text());
             assertTrue(personal.shell("web:listeners").strip().equals("unix:" + home.resolve(".weft-web.sock")));
         }
+        // an explicit port is kept, whichever comes first
+        for (List<String> order : List.of(List.of("--personal", "--port", "0"), List.of("--port", "0", "--personal"))) {
+            List<String> args = new ArrayList<>(List.of("web", "--path", pub.toString()));
+            args.addAll(order);
+            try (WeftProcess personal = WeftProcess.start(tmp.newFolder().toPath(), Map.of("WEFT_JAVA_OPTS", "-Duser.home=" + home),
+                    args.toArray(String[]::new))) {
+                assertEquals(order.toString(), "published", personal.http().get("/dir/f.txt").text());
+                assertEquals(order.toString(), "published", Http.unix(home.resolve(".weft-web.sock")).get("/dir/f.txt").text());
+            }
+        }
     }
 
     @Test

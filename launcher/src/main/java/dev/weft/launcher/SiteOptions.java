@@ -60,11 +60,15 @@ final class SiteOptions {
         SiteOptions o = new SiteOptions();
         o.root = home.demo();
         Args a = new Args(args);
+        boolean personal = false, portGiven = false;
         while (a.hasNext()) {
             String option = a.next();
             switch (option) {
                 case "--path" -> o.root = directory(a.value(option), option);
-                case "--port" -> o.port = port(a.value(option));
+                case "--port" -> {
+                    o.port = port(a.value(option));
+                    portGiven = true;
+                }
                 case "--interface" -> o.iface = a.value(option);
                 case "--listen" -> o.listen.add(listener(a.value(option), option));
                 case "--index" -> o.index.add(a.value(option));
@@ -82,7 +86,7 @@ final class SiteOptions {
                 case "--publish" -> o.listen.add(listener(a.value(option), option));
                 case "--user" -> o.mounts.put("/users", "userdir");
                 case "--user-hosts" -> o.userHosts = domain(a.value(option));
-                case "--personal" -> o.personal();
+                case "--personal" -> personal = true;
                 case "--follow-symlinks" -> o.followSymlinks = true;
                 case "--https" -> o.httpsPort = port(a.value(option));
                 case "--certificate" -> o.certificate = a.value(option);
@@ -90,6 +94,7 @@ final class SiteOptions {
                 default -> throw unknown(option);
             }
         }
+        if (personal) o.personal(portGiven);
         o.https();
         return o;
     }
@@ -158,8 +163,9 @@ final class SiteOptions {
         vhosts.put(spec.substring(0, eq).toLowerCase(Locale.ROOT), typed ? value : "file:" + directory(value, "--vhost"));
     }
 
-    private void personal() {
-        port = -1;
+    /** Publishes on ~/.weft-web.sock, instead of the default port; a --port given too (before or after) is kept. */
+    private void personal(boolean portGiven) {
+        if (!portGiven) port = -1;
         listen.add("unix:" + Path.of(System.getProperty("user.home"), ".weft-web.sock"));
     }
 
