@@ -44,8 +44,8 @@ public class SubscriptionTest {
             www = tmp.newFolder("www").toPath();
             Files.createDirectories(www.resolve("dir"));
             Files.writeString(www.resolve("dir/f.txt"), "published");
-            publisherA = publisher("a.sock", "A");
-            publisherB = publisher("b.sock", "B");
+            publisherA = publisher(Listener.unix(sockets.resolve("a.sock")), "A");
+            publisherB = publisher(Listener.unix(sockets.resolve("b.sock")), "B");
         }
 
         @Override
@@ -73,7 +73,7 @@ public class SubscriptionTest {
 
     @Rule public RuleChain chain = RuleChain.outerRule(tmp).around(publishers).around(front);
 
-    private WebServer publisher(String socket, String name) throws Exception {
+    private WebServer publisher(Listener listener, String name) throws Exception {
         Resource.Abstract root = new Resource.Abstract() {};
         root.putChild("files", new FileResource(www, FileOptions.defaults()));
         root.putChild("who", new Resource() {
@@ -88,7 +88,7 @@ public class SubscriptionTest {
                 r.finish((name + " client=" + r.getClientIP() + " url=" + r.prePathURL() + " post=" + r.postpath() + " uri=" + r.getUri()).getBytes(StandardCharsets.UTF_8));
             }
         });
-        WebServer server = new WebServer(new Site(root, new Sessions(Duration.ofMinutes(1), false)), List.of(Listener.unix(sockets.resolve(socket))), null, 2000);
+        WebServer server = new WebServer(new Site(root, new Sessions(Duration.ofMinutes(1), false)), List.of(listener), null, 2000);
         server.start();
         return server;
     }
@@ -110,12 +110,25 @@ public class SubscriptionTest {
     }
 
     @Test
+    public void aPublisherOverTcpFoundByNameAnswersAsTheFront() throws Throwable {
+        WebServer tcp = publisher(Listener.parse("tcp:127.0.0.1:0:trust=127.0.0.1"), "T");
+        Resource.Abstract root = new Resource.Abstract() {};
+        root.putChild("t", new ResourceSubscription(ResourceSubscription.parse("tcp:localhost:" + tcp.port()), forwarder));
+        try (SiteRule viaTcp = SiteRule.running(root)) {
+            assertEquals("T client=127.0.0.1 url=http://public.example:" + viaTcp.server.port() + "/t/who post=[x] uri=/t/who/x",
+                    viaTcp.http().get("/t/who/x", "Host: public.example").text());
+        } finally {
+            tcp.stop();
+        }
+    }
+
+    @Test
     public void aPublisherThatIsDownIs503UntilItComesBack() throws Exception {
         publisherA.stop();
         Http.Response down = front.http().get("/one/who");
         assertEquals(503, down.status);
         assertTrue(down.text().contains("not running"));
-        publisherA = publisher("a.sock", "A again");
+        publisherA = publisher(Listener.unix(sockets.resolve("a.sock")), "A again");
         assertTrue(front.http().get("/one/who").text().startsWith("A again"));
     }
 

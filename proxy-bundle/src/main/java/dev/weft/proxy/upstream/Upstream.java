@@ -82,17 +82,25 @@ final class Upstream {
 
     private CompletableFuture<UpstreamConnection> open() {
         CompletableFuture<UpstreamConnection> opened = new CompletableFuture<>();
+        if (resolver == null) {
+            connect(List.of(transport.getSocketAddress()), 0, opened);
+        } else {
+            resolver.resolve(host, port, new HashMap<>(), Promise.<List<InetSocketAddress>>from(
+                    addresses -> connect(addresses, 0, opened), opened::completeExceptionally));
+        }
+        return opened;
+    }
+
+    /** Connects to {@code addresses[i]}, or, if that fails, to the next one (a name with an IPv6 and an IPv4 address, say). */
+    private void connect(List<? extends SocketAddress> addresses, int i, CompletableFuture<UpstreamConnection> opened) {
         Map<String, Object> context = new HashMap<>();
         context.put(Transport.CONTEXT_KEY, transport);
         context.put(ClientConnectionFactory.CONTEXT_KEY, (ClientConnectionFactory) (endPoint, ctx) -> new UpstreamConnection(endPoint, this));
-        context.put(ClientConnector.CONNECTION_PROMISE_CONTEXT_KEY, Promise.<Connection>from(c -> opened.complete((UpstreamConnection) c), opened::completeExceptionally));
-        if (resolver == null) {
-            connector.connect(transport.getSocketAddress(), context);
-        } else {
-            resolver.resolve(host, port, context, Promise.<List<InetSocketAddress>>from(
-                    addresses -> connector.connect((SocketAddress) addresses.get(0), context), opened::completeExceptionally));
-        }
-        return opened;
+        context.put(ClientConnector.CONNECTION_PROMISE_CONTEXT_KEY, Promise.<Connection>from(c -> opened.complete((UpstreamConnection) c), failure -> {
+            if (i + 1 < addresses.size()) connect(addresses, i + 1, opened);
+            else opened.completeExceptionally(failure);
+        }));
+        connector.connect(addresses.get(i), context);
     }
 
     void release(UpstreamConnection c) {
