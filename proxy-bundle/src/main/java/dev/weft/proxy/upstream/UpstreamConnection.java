@@ -22,9 +22,9 @@ import org.eclipse.jetty.util.FutureCallback;
 /**
  * An HTTP/1.1 connection to an upstream server, one exchange at a time: the request's head (and
  * body) written, the answer parsed with Jetty's {@link HttpParser} on the thread that reads it
- * (a non-blocking connection: parsing and passing pieces on never block) and passed on piece by piece, the next piece read only when the last one has been taken. Idle
- * in its {@link Upstream}'s pool it keeps reading, so a connection the upstream closes leaves
- * the pool at once.
+ * (parsing and passing pieces on never block) and passed on piece by piece, the next piece read
+ * only when the last one has been taken. Idle in its {@link Upstream}'s pool it keeps reading,
+ * so a connection the upstream closes leaves the pool at once.
  */
 final class UpstreamConnection extends AbstractConnection.NonBlocking implements HttpParser.ResponseHandler {
     private static final int RUNNING = 0, PAUSED = 1, MORE = 2;
@@ -44,7 +44,7 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
     private volatile int served;
 
     UpstreamConnection(EndPoint endPoint, Upstream upstream) {
-        super(endPoint, Runnable::run);
+        super(endPoint, Runnable::run); // nothing is handed to an executor: see onFillable
         this.upstream = upstream;
     }
 
