@@ -40,8 +40,11 @@ public class ShellIT {
             Matcher id = Pattern.compile("Bundle ID: (\\d+)").matcher(installed);
             assertTrue(installed, id.find());
             assertEquals(404, weft.http().get("/sh").status);
-            weft.shell("start " + id.group(1));
+            String started = weft.shell("start " + id.group(1));
             awaitBody(weft, "/sh", "from the shell\n");
+            // what the server logs while a command runs goes to its log, not to the command's output
+            assertTrue(started, started.isBlank());
+            assertTrue(weft.output(), weft.output().contains("Mounts - mounted dev.weft.itest.fixture.Greeter"));
             assertTrue(weft.shell("lb").contains("Active"));
             Files.copy(TestBundles.greeter(jars, "2.0.0", "updated", "/sh"), v1, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             weft.shell("update " + id.group(1));

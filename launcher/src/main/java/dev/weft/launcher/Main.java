@@ -45,8 +45,13 @@ public final class Main {
         return 0;
     }
 
-    /** One short line per event on stderr; Jetty's start-up chatter only when asked for. */
+    /**
+     * One short line per event on the process's stderr; Jetty's start-up chatter only when asked
+     * for. The stream is the one there at start: a shell command's stderr (which Gogo swaps in
+     * for the thread running it) is the command's own, not the server's log.
+     */
     private static void quietLogging() {
+        setDefault("org.slf4j.simpleLogger.cacheOutputStream", "true");
         setDefault("org.slf4j.simpleLogger.showDateTime", "true");
         setDefault("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
         setDefault("org.slf4j.simpleLogger.showThreadName", "false");
