@@ -14,6 +14,8 @@ import dev.weft.core.api.Upload;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.HexFormat;
@@ -27,12 +29,16 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code admin/}: log in, list, add, edit, switch off, delete and upload banners, and read
  * impressions, clicks and click-through rates per banner and per day. Every form carries the
- * session's CSRF token; logging in starts a fresh session (no fixation); a wrong password is
- * answered only after a second, without holding a thread.
+ * session's CSRF token; logging in starts a fresh session (no fixation), which ends after 15 idle
+ * minutes or 8 hours however busy; a wrong password is answered only after a second, without
+ * holding a thread.
  */
 final class Admin implements Resource {
     private static final Logger LOG = LoggerFactory.getLogger(Admin.class);
     static final String USER = "bannerfish.user";
+    /** When the session's user logged in: a login lasts {@link #LOGIN_LIFETIME} however busy it is. */
+    static final String SINCE = "bannerfish.since";
+    static final Duration LOGIN_LIFETIME = Duration.ofHours(8);
     static final String CSRF = "bannerfish.csrf";
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -102,6 +108,12 @@ final class Admin implements Resource {
             return;
         }
         String user = (String) session.getAttribute(USER);
+        if (user != null && site.now().isAfter(((Instant) session.getAttribute(SINCE)).plus(LOGIN_LIFETIME))) {
+            LOG.info("bannerfish: {}'s login ended after {} hours", user, LOGIN_LIFETIME.toHours());
+            session.expire();
+            session = request.getSession();
+            user = null;
+        }
         if (user == null) {
             if (post) message(request, 403, "Forbidden", "Your session has ended: log in again.");
             else loginPage(request, session, 200, null, "");
@@ -134,6 +146,7 @@ final class Admin implements Resource {
             session.expire(); // a fresh session: whoever knew the old cookie is not logged in
             Session fresh = request.getSession();
             fresh.setAttribute(USER, user);
+            fresh.setAttribute(SINCE, site.now());
             LOG.info("bannerfish: {} logged in from {}", user, request.getClientIP());
             request.redirect(303, base + "/admin/");
             return;

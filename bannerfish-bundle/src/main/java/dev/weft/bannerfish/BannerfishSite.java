@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
@@ -44,6 +45,10 @@ final class BannerfishSite implements Resource {
 
     LocalDate today() {
         return LocalDate.now(clock);
+    }
+
+    Instant now() {
+        return clock.instant();
     }
 
     @Override

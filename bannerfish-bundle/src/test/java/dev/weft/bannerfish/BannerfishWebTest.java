@@ -19,7 +19,10 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -230,6 +233,45 @@ public class BannerfishWebTest {
             assertEquals("a form from the expired session changes nothing", 403, late.status);
         } finally {
             server.stop();
+        }
+    }
+
+    @Test
+    public void aLoginEndsAfterEightHoursHoweverBusy() throws Throwable {
+        store.setPassword("admin", "correct horse").get();
+        Instant[] now = {Instant.parse("2026-12-01T08:00:00Z")};
+        Clock clock = new Clock() {
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now[0];
+            }
+        };
+        Resource.Abstract root = new Resource.Abstract() {};
+        root.putChild("bf", new BannerfishSite(store, clock));
+        try (SiteRule busy = SiteRule.running(root)) {
+            Http http = busy.http();
+            Http.Response login = http.get("/bf/admin/");
+            Http.Response in = http.send("POST", "/bf/admin/login", ("csrf=" + csrf(login.text()) + "&user=admin&password=correct+horse").getBytes(),
+                    "Cookie: " + cookie(login), "Content-Type: application/x-www-form-urlencoded");
+            String cookie = cookie(in);
+            now[0] = now[0].plus(Duration.ofHours(7).plusMinutes(59));
+            Http.Response list = http.get("/bf/admin/", "Cookie: " + cookie);
+            assertTrue("still logged in just before", list.text().contains("<h1>Banners</h1>"));
+            now[0] = now[0].plus(Duration.ofMinutes(2));
+            assertTrue("eight hours after logging in: the login form", http.get("/bf/admin/", "Cookie: " + cookie).text().contains("name=\"password\""));
+            Http.Response late = http.send("POST", "/bf/admin/logout", ("csrf=" + csrf(list.text())).getBytes(), "Cookie: " + cookie,
+                    "Content-Type: application/x-www-form-urlencoded");
+            assertEquals("a form from before changes nothing", 403, late.status);
         }
     }
 
