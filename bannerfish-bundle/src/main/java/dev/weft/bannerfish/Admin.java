@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * impressions, clicks and click-through rates per banner and per day. Every form carries the
  * session's CSRF token; logging in starts a fresh session (no fixation), which ends after 15 idle
  * minutes or 8 hours however busy; a wrong password is answered only after a second, without
- * holding a thread.
+ * holding a thread, and a client with too many is refused for a while ({@link LoginThrottle}).
  */
 final class Admin implements Resource {
     private static final Logger LOG = LoggerFactory.getLogger(Admin.class);
@@ -142,7 +142,18 @@ final class Admin implements Resource {
 
     private void login(Request request, Session session) {
         String user = String.valueOf(request.getArg("user")).strip();
+        String client = String.valueOf(request.getClientIP());
+        Instant until = site.logins().refusedUntil(client, site.now());
+        if (until != null) {
+            long seconds = Math.max(1, (Duration.between(site.now(), until).toMillis() + 999) / 1000);
+            LOG.warn("bannerfish: login for '{}' from {} refused: {} wrong passwords", user, client, LoginThrottle.LIMIT);
+            request.setHeader("Retry-After", String.valueOf(seconds));
+            message(request, 429, "Too many wrong passwords", "Too many wrong passwords came from your address. Try again in "
+                    + (seconds + 59) / 60 + " minutes.");
+            return;
+        }
         if (store.checkPassword(user, String.valueOf(request.getArg("password")))) {
+            site.logins().succeeded(client);
             session.expire(); // a fresh session: whoever knew the old cookie is not logged in
             Session fresh = request.getSession();
             fresh.setAttribute(USER, user);
@@ -151,7 +162,8 @@ final class Admin implements Resource {
             request.redirect(303, base + "/admin/");
             return;
         }
-        LOG.warn("bannerfish: failed login for '{}' from {}", user, request.getClientIP());
+        site.logins().failed(client, site.now());
+        LOG.warn("bannerfish: failed login for '{}' from {}", user, client);
         CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS).execute(() -> loginPage(request, session, 403, "Wrong user name or password.", user));
     }
 

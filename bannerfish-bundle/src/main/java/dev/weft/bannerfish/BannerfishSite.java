@@ -33,6 +33,7 @@ final class BannerfishSite implements Resource {
     private final Store store;
     private final Clock clock;
     private final Random random = new SecureRandom();
+    private final LoginThrottle logins = new LoginThrottle();
 
     BannerfishSite(Store store, Clock clock) {
         this.store = store;
@@ -49,6 +50,10 @@ final class BannerfishSite implements Resource {
 
     Instant now() {
         return clock.instant();
+    }
+
+    LoginThrottle logins() {
+        return logins;
     }
 
     @Override

@@ -240,6 +240,54 @@ public class BannerfishWebTest {
     public void aLoginEndsAfterEightHoursHoweverBusy() throws Throwable {
         store.setPassword("admin", "correct horse").get();
         Instant[] now = {Instant.parse("2026-12-01T08:00:00Z")};
+        try (SiteRule busy = siteAt(now)) {
+            Http http = busy.http();
+            Http.Response login = http.get("/bf/admin/");
+            Http.Response in = http.send("POST", "/bf/admin/login", ("csrf=" + csrf(login.text()) + "&user=admin&password=correct+horse").getBytes(),
+                    "Cookie: " + cookie(login), "Content-Type: application/x-www-form-urlencoded");
+            String cookie = cookie(in);
+            now[0] = now[0].plus(Duration.ofHours(7).plusMinutes(59));
+            Http.Response list = http.get("/bf/admin/", "Cookie: " + cookie);
+            assertTrue("still logged in just before", list.text().contains("<h1>Banners</h1>"));
+            now[0] = now[0].plus(Duration.ofMinutes(2));
+            assertTrue("eight hours after logging in: the login form", http.get("/bf/admin/", "Cookie: " + cookie).text().contains("name=\"password\""));
+            Http.Response late = http.send("POST", "/bf/admin/logout", ("csrf=" + csrf(list.text())).getBytes(), "Cookie: " + cookie,
+                    "Content-Type: application/x-www-form-urlencoded");
+            assertEquals("a form from before changes nothing", 403, late.status);
+        }
+    }
+
+    @Test
+    public void aClientWithTooManyWrongPasswordsIsRefusedForAWhile() throws Throwable {
+        store.setPassword("admin", "correct horse").get();
+        Instant[] now = {Instant.parse("2026-12-01T08:00:00Z")};
+        try (SiteRule guarded = siteAt(now)) {
+            Http http = guarded.http();
+            Http.Response form = http.get("/bf/admin/");
+            String login = "csrf=" + csrf(form.text()) + "&user=admin&password=";
+            String[] headers = {"Cookie: " + cookie(form), "Content-Type: application/x-www-form-urlencoded"};
+            ExecutorService guesses = Executors.newFixedThreadPool(LoginThrottle.LIMIT);
+            try { // at once: each wrong one is answered after a second, without holding a thread
+                List<Future<Http.Response>> wrong = new ArrayList<>();
+                for (int i = 0; i < LoginThrottle.LIMIT; i++) {
+                    String guess = login + "guess" + i;
+                    wrong.add(guesses.submit(() -> http.send("POST", "/bf/admin/login", guess.getBytes(), headers)));
+                }
+                for (Future<Http.Response> w : wrong) assertEquals(403, w.get().status);
+            } finally {
+                guesses.shutdown();
+            }
+            Http.Response refused = http.send("POST", "/bf/admin/login", (login + "correct+horse").getBytes(), headers);
+            assertEquals("even the right password, for now", 429, refused.status);
+            assertEquals(String.valueOf(15 * 60), refused.header("Retry-After"));
+            assertTrue(refused.text(), refused.text().contains("Try again in 15 minutes"));
+            now[0] = now[0].plus(LoginThrottle.WINDOW);
+            assertEquals("the window has passed", 303, http.send("POST", "/bf/admin/login", (login + "correct+horse").getBytes(), headers).status);
+        }
+    }
+
+    /** A Bannerfish at /bf whose clock reads {@code now[0]}. */
+    private SiteRule siteAt(Instant[] now) throws Throwable {
         Clock clock = new Clock() {
             @Override
             public ZoneId getZone() {
@@ -258,21 +306,7 @@ public class BannerfishWebTest {
         };
         Resource.Abstract root = new Resource.Abstract() {};
         root.putChild("bf", new BannerfishSite(store, clock));
-        try (SiteRule busy = SiteRule.running(root)) {
-            Http http = busy.http();
-            Http.Response login = http.get("/bf/admin/");
-            Http.Response in = http.send("POST", "/bf/admin/login", ("csrf=" + csrf(login.text()) + "&user=admin&password=correct+horse").getBytes(),
-                    "Cookie: " + cookie(login), "Content-Type: application/x-www-form-urlencoded");
-            String cookie = cookie(in);
-            now[0] = now[0].plus(Duration.ofHours(7).plusMinutes(59));
-            Http.Response list = http.get("/bf/admin/", "Cookie: " + cookie);
-            assertTrue("still logged in just before", list.text().contains("<h1>Banners</h1>"));
-            now[0] = now[0].plus(Duration.ofMinutes(2));
-            assertTrue("eight hours after logging in: the login form", http.get("/bf/admin/", "Cookie: " + cookie).text().contains("name=\"password\""));
-            Http.Response late = http.send("POST", "/bf/admin/logout", ("csrf=" + csrf(list.text())).getBytes(), "Cookie: " + cookie,
-                    "Content-Type: application/x-www-form-urlencoded");
-            assertEquals("a form from before changes nothing", 403, late.status);
-        }
+        return SiteRule.running(root);
     }
 
     private Http.Response post(String path, String cookie, String form) throws Exception {
