@@ -14,6 +14,7 @@ import dev.weft.core.site.Sessions;
 import dev.weft.core.site.Site;
 import dev.weft.core.site.SiteRule;
 import dev.weft.core.site.WebServer;
+import dev.weft.testkit.Await;
 import dev.weft.testkit.Http;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -213,24 +214,19 @@ public class BannerfishWebTest {
         store.setPassword("admin", "correct horse").get();
         Resource.Abstract root = new Resource.Abstract() {};
         root.putChild("bf", new BannerfishSite(store, Clock.systemDefaultZone()));
-        WebServer server = new WebServer(new Site(root, new Sessions(Duration.ofSeconds(1), true)), List.of(Listener.tcp("127.0.0.1", 0)), null, 2000);
+        Sessions sessions = new Sessions(Duration.ofSeconds(1), true);
+        WebServer server = new WebServer(new Site(root, sessions), List.of(Listener.tcp("127.0.0.1", 0)), null, 2000);
         server.start();
         try {
             Http http = Http.tcp(server.port());
-            Http.Response login = http.get("/bf/admin/");
-            String cookie = cookie(login);
-            Http.Response in = http.send("POST", "/bf/admin/login", ("csrf=" + csrf(login.text()) + "&user=admin&password=correct+horse").getBytes(),
-                    "Cookie: " + cookie, "Content-Type: application/x-www-form-urlencoded");
-            cookie = cookie(in);
+            String cookie = logIn(http);
             Http.Response list = http.get("/bf/admin/", "Cookie: " + cookie);
             assertTrue(list.text().contains("<h1>Banners</h1>"));
             String csrf = csrf(list.text());
-            // Idle time is the scenario: polling the admin would use the session and keep it alive.
-            Thread.sleep(2500);
+            // Polling the admin would use the session and keep it alive: wait for the server to let it go.
+            Await.until(Duration.ofSeconds(10), "the idle session to expire", () -> sessions.size() == 0);
             assertTrue("after a second idle: the login form", http.get("/bf/admin/", "Cookie: " + cookie).text().contains("name=\"password\""));
-            Http.Response late = http.send("POST", "/bf/admin/logout", ("csrf=" + csrf).getBytes(), "Cookie: " + cookie,
-                    "Content-Type: application/x-www-form-urlencoded");
-            assertEquals("a form from the expired session changes nothing", 403, late.status);
+            assertEquals("a form from the expired session changes nothing", 403, post(http, "/bf/admin/logout", cookie, "csrf=" + csrf).status);
         } finally {
             server.stop();
         }
@@ -242,18 +238,13 @@ public class BannerfishWebTest {
         Instant[] now = {Instant.parse("2026-12-01T08:00:00Z")};
         try (SiteRule busy = siteAt(now)) {
             Http http = busy.http();
-            Http.Response login = http.get("/bf/admin/");
-            Http.Response in = http.send("POST", "/bf/admin/login", ("csrf=" + csrf(login.text()) + "&user=admin&password=correct+horse").getBytes(),
-                    "Cookie: " + cookie(login), "Content-Type: application/x-www-form-urlencoded");
-            String cookie = cookie(in);
+            String cookie = logIn(http);
             now[0] = now[0].plus(Duration.ofHours(7).plusMinutes(59));
             Http.Response list = http.get("/bf/admin/", "Cookie: " + cookie);
             assertTrue("still logged in just before", list.text().contains("<h1>Banners</h1>"));
             now[0] = now[0].plus(Duration.ofMinutes(2));
             assertTrue("eight hours after logging in: the login form", http.get("/bf/admin/", "Cookie: " + cookie).text().contains("name=\"password\""));
-            Http.Response late = http.send("POST", "/bf/admin/logout", ("csrf=" + csrf(list.text())).getBytes(), "Cookie: " + cookie,
-                    "Content-Type: application/x-www-form-urlencoded");
-            assertEquals("a form from before changes nothing", 403, late.status);
+            assertEquals("a form from before changes nothing", 403, post(http, "/bf/admin/logout", cookie, "csrf=" + csrf(list.text())).status);
         }
     }
 
@@ -310,7 +301,17 @@ public class BannerfishWebTest {
     }
 
     private Http.Response post(String path, String cookie, String form) throws Exception {
-        return site.http().send("POST", path, form.getBytes(StandardCharsets.UTF_8), "Cookie: " + cookie, "Content-Type: application/x-www-form-urlencoded");
+        return post(site.http(), path, cookie, form);
+    }
+
+    private static Http.Response post(Http http, String path, String cookie, String form) throws Exception {
+        return http.send("POST", path, form.getBytes(StandardCharsets.UTF_8), "Cookie: " + cookie, "Content-Type: application/x-www-form-urlencoded");
+    }
+
+    /** Logs in as admin ("correct horse") through {@code http}: the logged-in session's cookie. */
+    private static String logIn(Http http) throws Exception {
+        Http.Response form = http.get("/bf/admin/");
+        return cookie(post(http, "/bf/admin/login", cookie(form), "csrf=" + csrf(form.text()) + "&user=admin&password=correct+horse"));
     }
 
     private Http.Response multipart(String path, String cookie, String csrf, byte[] image, String target, String alt) throws Exception {
