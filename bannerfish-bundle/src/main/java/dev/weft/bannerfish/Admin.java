@@ -143,9 +143,10 @@ final class Admin implements Resource {
     private void login(Request request, Session session) {
         String user = String.valueOf(request.getArg("user")).strip();
         String client = String.valueOf(request.getClientIP());
-        Instant until = site.logins().refusedUntil(client, site.now());
+        Instant now = site.now();
+        Instant until = site.logins().refusedUntil(client, now);
         if (until != null) {
-            long seconds = Math.max(1, (Duration.between(site.now(), until).toMillis() + 999) / 1000);
+            long seconds = Math.max(1, (Duration.between(now, until).toMillis() + 999) / 1000);
             LOG.warn("bannerfish: login for '{}' from {} refused: {} wrong passwords", user, client, LoginThrottle.LIMIT);
             request.setHeader("Retry-After", String.valueOf(seconds));
             message(request, 429, "Too many wrong passwords", "Too many wrong passwords came from your address. Try again in "
@@ -157,12 +158,12 @@ final class Admin implements Resource {
             session.expire(); // a fresh session: whoever knew the old cookie is not logged in
             Session fresh = request.getSession();
             fresh.setAttribute(USER, user);
-            fresh.setAttribute(SINCE, site.now());
+            fresh.setAttribute(SINCE, now);
             LOG.info("bannerfish: {} logged in from {}", user, request.getClientIP());
             request.redirect(303, base + "/admin/");
             return;
         }
-        site.logins().failed(client, site.now());
+        site.logins().failed(client, now);
         LOG.warn("bannerfish: failed login for '{}' from {}", user, client);
         CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS).execute(() -> loginPage(request, session, 403, "Wrong user name or password.", user));
     }

@@ -25,9 +25,12 @@ public final class Upstreams implements AutoCloseable {
         resolver = new SocketAddressResolver.Async(connector.getExecutor(), connector.getScheduler(), timeout.toMillis());
     }
 
+    /** Where a TCP upstream is, as its URL names it: one pool per name and port. */
+    private record Address(String host, int port) {}
+
     /** Sends {@code x} to {@code host:port} over TCP; see {@link Upstream#send}. */
     public void send(String host, int port, Exchange x) {
-        upstreams.computeIfAbsent(host + ":" + port, k -> new Upstream(connector, resolver, host, port)).send(x);
+        upstreams.computeIfAbsent(new Address(host, port), k -> new Upstream(connector, resolver, host, port)).send(x);
     }
 
     /** Sends {@code x} over the UNIX socket {@code socket}; see {@link Upstream#send}. */
