@@ -28,6 +28,7 @@ import org.eclipse.jetty.util.FutureCallback;
  */
 final class UpstreamConnection extends AbstractConnection.NonBlocking implements HttpParser.ResponseHandler {
     private static final int RUNNING = 0, PAUSED = 1, MORE = 2;
+    private static final int WRITING = 0, WRITTEN = 1, WAITING = 2;
 
     private final Upstream upstream;
     private final HttpParser parser = new HttpParser(this);
@@ -35,12 +36,21 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
     private final AtomicReference<Exchange> exchange = new AtomicReference<>();
     /** Whether parsing runs, waits for the exchange to take a piece of body, or may go on. */
     private final AtomicInteger reading = new AtomicInteger(RUNNING);
+    /**
+     * Whether the request is being written, has been, or its complete answer waits for that.
+     * The answer can come before the write's callback has run (its thread descheduled between
+     * the flush and the callback), and until it has, the endpoint refuses the next write.
+     */
+    private final AtomicInteger request = new AtomicInteger(WRITING);
+    /** The exchange whose answer is complete, and whether the connection can then serve another. */
+    private Exchange ended;
+    private boolean reusable;
     private HttpFields.Mutable headers;
     private int status;
     private boolean keepAlive, delivered, complete, interim;
     private IOException broken;
     private ByteBuffer last;
-    private volatile boolean answered, bodyWritten;
+    private volatile boolean answered;
     private volatile int served;
 
     UpstreamConnection(EndPoint endPoint, Upstream upstream) {
@@ -67,17 +77,17 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
         broken = null;
         last = BufferUtil.EMPTY_BUFFER;
         reading.set(RUNNING);
-        bodyWritten = !x.hasBody();
+        request.set(WRITING);
         parser.setHeadResponse(x.isHead());
         exchange.set(x);
         if (!x.hasBody()) {
-            getEndPoint().write(Callback.from(() -> {}, this::fail), x.head());
+            getEndPoint().write(Callback.from(this::written, this::writeFailed), x.head());
             return;
         }
         try {
             write(x.head());
             x.sendBody(this::write);
-            bodyWritten = true;
+            written();
         } catch (Throwable t) {
             fail(t);
         }
@@ -87,6 +97,21 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
         FutureCallback written = new FutureCallback();
         getEndPoint().write(written, piece);
         written.block();
+    }
+
+    /** The whole request is written: an answer that waited for that ends now. */
+    private void written() {
+        if (request.getAndSet(WRITTEN) == WAITING) finish();
+    }
+
+    /** The request's head could not be written: the exchange fails, unless its answer had come anyway. */
+    private void writeFailed(Throwable cause) {
+        if (request.getAndSet(WRITTEN) != WAITING) {
+            fail(cause);
+            return;
+        }
+        reusable = false;
+        finish();
     }
 
     @Override
@@ -165,14 +190,32 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
         }
     }
 
-    /** The answer is complete: back to the pool (or closed), then the exchange hears of it. */
+    /**
+     * The answer is complete. It ends once the request is written too: a bodiless request's
+     * head soon will be. A body still being sent is left unfinished: the upstream answered
+     * without it, and the connection closes.
+     */
     private void end() {
         Exchange x = exchange.getAndSet(null);
         if (x == null) return;
-        ByteBuffer rest = last;
         served++;
         parser.reset();
-        if (keepAlive && bodyWritten && !buffer.hasRemaining() && getEndPoint().isOpen()) {
+        ended = x;
+        reusable = keepAlive && !buffer.hasRemaining();
+        if (x.hasBody()) {
+            reusable &= request.get() == WRITTEN;
+            finish();
+        } else if (!request.compareAndSet(WRITING, WAITING)) {
+            finish();
+        }
+    }
+
+    /** The connection goes back to the pool (or closes), then the exchange hears its answer has ended. */
+    private void finish() {
+        Exchange x = ended;
+        ByteBuffer rest = last; // read before another exchange may take the connection
+        ended = null;
+        if (reusable && getEndPoint().isOpen()) {
             fillInterested();
             upstream.release(this);
         } else {
