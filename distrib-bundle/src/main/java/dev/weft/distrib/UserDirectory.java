@@ -3,6 +3,7 @@ package dev.weft.distrib;
 import dev.weft.core.api.ErrorPage;
 import dev.weft.core.api.Request;
 import dev.weft.core.api.Resource;
+import dev.weft.core.api.UrlPath;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +52,7 @@ final class UserDirectory implements Resource {
             Path home = e.getValue();
             if (!Files.isDirectory(home.resolve(PUBLIC_HTML)) && !Files.exists(home.resolve(SOCKET))) continue;
             String name = ErrorPage.escape(e.getKey());
-            String href = ErrorPage.escape(java.net.URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8));
+            String href = UrlPath.quote(e.getKey());
             list.append("<li><a href=\"").append(href).append("/\">").append(name).append("</a>")
                     .append(Files.exists(home.resolve(SOCKET)) ? " (personal server)" : "").append("</li>\n");
         }

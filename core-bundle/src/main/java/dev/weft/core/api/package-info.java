@@ -4,7 +4,7 @@
  * types, file processors and root wrappers as OSGi services.
  */
 @Export
-@Version("0.2.0")
+@Version("0.3.0")
 package dev.weft.core.api;
 
 import org.osgi.annotation.bundle.Export;

@@ -4,6 +4,7 @@ import dev.weft.core.api.ErrorPage;
 import dev.weft.core.api.Request;
 import dev.weft.core.api.Resource;
 import dev.weft.core.api.UnsupportedMethod;
+import dev.weft.core.api.UrlPath;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
-import dev.weft.core.site.Paths;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,10 +79,10 @@ final class DirectoryLister implements Resource {
             odd = !odd;
             String text = ErrorPage.escape(e.name);
             if (e.attrs.isDirectory()) {
-                html.append("<td><a href=\"").append(Paths.quote(e.name)).append("/\">").append(text).append("/</a></td><td></td><td>[Directory]</td><td></td>");
+                html.append("<td><a href=\"").append(UrlPath.quote(e.name)).append("/\">").append(text).append("/</a></td><td></td><td>[Directory]</td><td></td>");
             } else {
                 String[] type = options.mimeTypes().typeAndEncoding(e.name);
-                html.append("<td><a href=\"").append(Paths.quote(e.name)).append("\">").append(text).append("</a></td><td>")
+                html.append("<td><a href=\"").append(UrlPath.quote(e.name)).append("\">").append(text).append("</a></td><td>")
                         .append(formatFileSize(e.attrs.size())).append("</td><td>[").append(ErrorPage.escape(type[0])).append("]</td><td>")
                         .append(type[1] == null ? "" : "[" + type[1] + "]").append("</td>");
             }

@@ -3,6 +3,7 @@ package dev.weft.core.mount;
 import dev.weft.core.api.ErrorPage;
 import dev.weft.core.api.Request;
 import dev.weft.core.api.Resource;
+import dev.weft.core.api.UrlPath;
 import dev.weft.core.site.Paths;
 import dev.weft.core.site.Site;
 import java.util.ArrayList;
@@ -44,9 +45,7 @@ public final class MountTable implements Resource {
     }
 
     public static String format(List<String> path) {
-        StringBuilder s = new StringBuilder();
-        for (String segment : path) s.append('/').append(Paths.quote(segment));
-        return s.length() == 0 ? "/" : s.toString();
+        return path.isEmpty() ? "/" : UrlPath.join(path);
     }
 
     /** Mounts (or replaces) the resource at a path. */

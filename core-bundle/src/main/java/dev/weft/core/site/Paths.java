@@ -62,31 +62,6 @@ public final class Paths {
         }
     }
 
-    /** Percent-encodes a segment for a URL: everything but RFC 3986 unreserved characters. */
-    public static String quote(String segment) {
-        return quote(segment, "");
-    }
-
-    /** Percent-encodes, leaving unreserved characters and those in {@code safe} as they are. */
-    public static String quote(String s, String safe) {
-        StringBuilder out = null;
-        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-        for (int i = 0; i < bytes.length; i++) {
-            int b = bytes[i] & 0xff;
-            boolean keep = (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9')
-                    || b == '-' || b == '.' || b == '_' || b == '~' || (b < 128 && safe.indexOf(b) >= 0);
-            if (keep) {
-                if (out != null) out.append((char) b);
-            } else {
-                if (out == null) out = new StringBuilder(s.length() + 16).append(new String(bytes, 0, i, StandardCharsets.UTF_8));
-                out.append('%').append(HEX[b >> 4]).append(HEX[b & 15]);
-            }
-        }
-        return out == null ? s : out.toString();
-    }
-
-    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
-
     private static int hex(byte c) {
         if (c >= '0' && c <= '9') return c - '0';
         if (c >= 'a' && c <= 'f') return c - 'a' + 10;

@@ -5,6 +5,7 @@ import dev.weft.core.api.Request;
 import dev.weft.core.api.Resource;
 import dev.weft.core.api.Session;
 import dev.weft.core.api.Upload;
+import dev.weft.core.api.UrlPath;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -181,9 +182,7 @@ final class SiteRequest implements Request {
 
     /** The sitepath as it starts a URL: {@code /sub/a%20b}, or empty. */
     private String sitePrefix() {
-        StringBuilder raw = new StringBuilder();
-        for (String segment : sitepath) raw.append('/').append(Paths.quote(segment));
-        return raw.toString();
+        return UrlPath.join(sitepath);
     }
 
     @Override
@@ -369,9 +368,7 @@ final class SiteRequest implements Request {
         StringBuilder url = new StringBuilder(secure ? "https://" : "http://");
         url.append(hostname.indexOf(':') >= 0 ? "[" + hostname + "]" : hostname);
         if (port > 0 && port != (secure ? 443 : 80)) url.append(':').append(port);
-        for (String segment : prepath) url.append('/').append(Paths.quote(segment));
-        if (prepath.isEmpty()) url.append('/');
-        return url.toString();
+        return prepath.isEmpty() ? url.append('/').toString() : url.append(UrlPath.join(prepath)).toString();
     }
 
     // ---- the response

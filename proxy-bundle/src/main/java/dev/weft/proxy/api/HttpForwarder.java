@@ -2,6 +2,7 @@ package dev.weft.proxy.api;
 
 import dev.weft.core.api.ErrorPage;
 import dev.weft.core.api.Request;
+import dev.weft.core.api.UrlPath;
 import dev.weft.proxy.upstream.Exchange;
 import dev.weft.proxy.upstream.Upstreams;
 import java.io.InputStream;
@@ -215,10 +216,7 @@ public final class HttpForwarder implements AutoCloseable {
 
     /** Where the front mounted the target, encoded as in a URL: {@code /a%20b/c}, {@code /} at the top. */
     static String prefix(List<String> prepath) {
-        if (prepath.isEmpty()) return "/";
-        StringBuilder out = new StringBuilder();
-        for (String segment : prepath) out.append('/').append(encode(segment));
-        return out.toString();
+        return prepath.isEmpty() ? "/" : UrlPath.join(prepath);
     }
 
     /** The target's path, then the rest of the request's path (re-encoded), then its query. */
@@ -226,7 +224,7 @@ public final class HttpForwarder implements AutoCloseable {
         StringBuilder path = new StringBuilder(base == null || base.isEmpty() ? "/" : base);
         if (!rest.isEmpty()) {
             if (path.charAt(path.length() - 1) == '/') path.setLength(path.length() - 1);
-            for (String segment : rest) path.append('/').append(encode(segment));
+            path.append(UrlPath.join(rest));
         }
         if (query != null) path.append('?').append(query);
         return path.toString();
@@ -291,15 +289,5 @@ public final class HttpForwarder implements AutoCloseable {
     private static String forwardedNode(String ip) {
         if (ip == null) return "unknown";
         return ip.contains(":") ? "\"[" + ip + "]\"" : ip;
-    }
-
-    private static String encode(String segment) {
-        StringBuilder out = new StringBuilder();
-        for (byte b : segment.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
-            int c = b & 0xff;
-            if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "-._~!$&'()*+,;=:@".indexOf(c) >= 0) out.append((char) c);
-            else out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16))).append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
-        }
-        return out.toString();
     }
 }
