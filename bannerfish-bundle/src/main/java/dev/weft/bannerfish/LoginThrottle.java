@@ -14,12 +14,17 @@ import java.util.concurrent.ConcurrentHashMap;
 final class LoginThrottle {
     static final int LIMIT = 5;
     static final Duration WINDOW = Duration.ofMinutes(15);
-    /** More clients than this and those whose window has passed are forgotten. */
+    /**
+     * More clients than this and those whose window has passed are forgotten, at most once a
+     * minute: with that many guessing at once, a failure must not scan them all each time.
+     */
     private static final int REMEMBERED = 10_000;
+    private static final Duration PRUNE_EVERY = Duration.ofMinutes(1);
 
     private record Failures(Instant first, int count) {}
 
     private final Map<String, Failures> byClient = new ConcurrentHashMap<>();
+    private volatile Instant pruned = Instant.MIN;
 
     /** When {@code client} may try again, or null if it may now. */
     Instant refusedUntil(String client, Instant now) {
@@ -30,12 +35,20 @@ final class LoginThrottle {
     }
 
     void failed(String client, Instant now) {
-        if (byClient.size() >= REMEMBERED) byClient.values().removeIf(f -> !now.isBefore(f.first().plus(WINDOW)));
+        if (byClient.size() >= REMEMBERED && !now.isBefore(pruned.plus(PRUNE_EVERY))) {
+            pruned = now;
+            byClient.values().removeIf(f -> !now.isBefore(f.first().plus(WINDOW)));
+        }
         byClient.merge(client, new Failures(now, 1),
                 (old, one) -> now.isBefore(old.first().plus(WINDOW)) ? new Failures(old.first(), old.count() + 1) : one);
     }
 
     void succeeded(String client) {
         byClient.remove(client);
+    }
+
+    /** How many clients it remembers failures of. */
+    int remembered() {
+        return byClient.size();
     }
 }
