@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Splitting and percent-coding of URL paths, one segment at a time (Twisted's rules). */
+/** Splitting and percent-decoding of URL paths, one segment at a time (Twisted's rules); {@link dev.weft.core.api.UrlPath} writes them back. */
 public final class Paths {
     private Paths() {
     }
