@@ -177,6 +177,15 @@ public class UpstreamTest {
     }
 
     @Test
+    public void anAnswerThatDiesBeforeItsBodyIs502WithoutTheUpstreamsHeaders() throws Throwable {
+        Http http = front(new Backend(head -> "HTTP/1.1 200 OK\r\nContent-Length: 100\r\nSet-Cookie: s=1\r\n\r\n", true));
+        Http.Response r = http.get("/b/x");
+        assertEquals(502, r.status);
+        assertNull(r.header("Set-Cookie"));
+        assertTrue(r.text(), r.text().contains("failed to answer"));
+    }
+
+    @Test
     public void anAnswerCutShortAbortsTheClientsInsteadOfEndingIt() throws Throwable {
         Http http = front(new Backend(head -> "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly forty bytes, then the backend dies", true));
         try {

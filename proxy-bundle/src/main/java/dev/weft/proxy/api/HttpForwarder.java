@@ -84,6 +84,13 @@ public final class HttpForwarder implements AutoCloseable {
         final Options options;
         final byte[] head;
         final boolean body, chunked;
+        /**
+         * The answer's status and headers, passed on with its first piece of body or its end:
+         * an answer that dies before then can still be answered with a clean 502.
+         */
+        int status;
+        HttpFields headers;
+        volatile boolean passedOn;
 
         Forward(Request request, Target target, Options options) {
             this.request = request;
@@ -156,6 +163,13 @@ public final class HttpForwarder implements AutoCloseable {
 
         @Override
         public void onHeaders(int status, HttpFields headers) {
+            this.status = status;
+            this.headers = headers;
+        }
+
+        private void passOnHead() {
+            if (passedOn) return;
+            passedOn = true;
             request.setResponseCode(status);
             List<String> dropped = connectionTokens(headers.getValuesList("Connection"));
             String front = options.rewriteLocation() ? request.prePathURL() : null;
@@ -169,6 +183,7 @@ public final class HttpForwarder implements AutoCloseable {
 
         @Override
         public void onContent(ByteBuffer chunk, Callback passedOn) {
+            passOnHead();
             request.write(chunk).whenComplete((done, failure) -> {
                 if (failure == null) passedOn.succeeded();
                 else passedOn.failed(failure);
@@ -177,6 +192,7 @@ public final class HttpForwarder implements AutoCloseable {
 
         @Override
         public void onComplete(ByteBuffer last) {
+            passOnHead();
             if (last.hasRemaining()) request.finish(last.array());
             else request.finish();
             outcome.complete(Outcome.ANSWERED);
@@ -191,10 +207,10 @@ public final class HttpForwarder implements AutoCloseable {
                 outcome.complete(Outcome.UNREACHABLE);
                 return;
             }
-            if (!answered && timedOut) {
+            if (!passedOn && timedOut) {
                 LOG.warn("504 for {}: {} did not answer within {} s", request, target, timeout.toSeconds());
                 new ErrorPage(504, "Gateway Timeout", "The server behind this one did not answer in time.").render(request);
-            } else if (!answered && !request.isFinished()) {
+            } else if (!passedOn && !request.isFinished()) {
                 LOG.warn("502 for {}: {} failed: {}", request, target, failure.toString());
                 new ErrorPage(502, "Bad Gateway", "The server behind this one failed to answer.").render(request);
             } else {

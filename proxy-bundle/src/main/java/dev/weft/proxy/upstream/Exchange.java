@@ -32,7 +32,7 @@ public interface Exchange {
     /** The answer's end; {@code last} is its body's final piece when that completes a known length (one write for both), else empty. */
     void onComplete(ByteBuffer last);
 
-    /** The exchange failed; {@code answered} says whether the answer's head had arrived (and been passed on). */
+    /** The exchange failed; {@code answered} says whether the answer's head had arrived. */
     void onFailure(Throwable cause, boolean answered);
 
     /** The upstream answered something that is not HTTP (or switched protocols unasked): trying again will not help. */
