@@ -1,5 +1,6 @@
 package dev.weft.bannerfish.store;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -8,7 +9,6 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,21 +26,39 @@ import org.slf4j.LoggerFactory;
  * (group commit), so durability costs little under load. A torn last line (a crash mid-write,
  * never acknowledged) is dropped on reading; a damaged line elsewhere is logged and the file set
  * aside before it is rewritten clean.
+ *
+ * <p>When the file has grown past {@link #COMPACT_AT} (and twice its last compacted size), it is
+ * replaced, atomically, by a snapshot of the state, while the server runs. Its owner changes its
+ * state and appends the record under one lock, which the snapshot is taken under too: the
+ * snapshot holds exactly the records appended before it, and those still waiting to be written
+ * are acknowledged by it instead.
  */
 final class Journal implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
+    static final long COMPACT_AT = 8 * 1024 * 1024;
 
-    private record Pending(byte[] line, CompletableFuture<Void> done) {}
+    private record Pending(long number, byte[] line, CompletableFuture<Void> done) {}
 
     private final Path file;
-    private final FileChannel channel;
+    private final Object lock;
+    private final Consumer<Consumer<List<String>>> snapshot;
+    private final long compactAt;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
+    private FileChannel channel; // the writer's once started; null when it must be opened again
+    /** Records appended so far (under {@code lock}); the last one the file's snapshot holds (the writer's). */
+    private long appended, inSnapshot;
+    /** The file's size at which it is next compacted (the writer's). */
+    private long compactAfter;
     private volatile boolean closed;
 
-    private Journal(Path file) throws IOException {
+    private Journal(Path file, Object lock, Consumer<Consumer<List<String>>> snapshot, long compactAt) throws IOException {
         this.file = file;
+        this.lock = lock;
+        this.snapshot = snapshot;
+        this.compactAt = compactAt;
         this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        this.compactAfter = Math.max(compactAt, 2 * channel.size());
         this.writer = new Thread(this::writeLoop, "bannerfish-journal");
         writer.setDaemon(true);
         writer.start();
@@ -48,9 +66,11 @@ final class Journal implements AutoCloseable {
 
     /**
      * Reads every intact record into {@code replay}, repairs the file if it must, and opens it
-     * for appending. {@code snapshot} writes the current state as records, for rewriting.
+     * for appending. {@code snapshot} writes the current state as records, for rewriting; it
+     * runs under {@code lock}, as every change and its {@link #append} must.
      */
-    static Journal open(Path file, Consumer<List<String>> replay, Consumer<Consumer<List<String>>> snapshot) throws IOException {
+    static Journal open(Path file, Object lock, Consumer<List<String>> replay, Consumer<Consumer<List<String>>> snapshot, long compactAt)
+            throws IOException {
         boolean damaged = false;
         if (Files.exists(file)) {
             List<byte[]> lines = lines(Files.readAllBytes(file));
@@ -83,9 +103,15 @@ final class Journal implements AutoCloseable {
         } else {
             LOG.info("{} does not exist yet; starting empty", file);
         }
-        if (damaged || Files.exists(file) && Files.size(file) > 8 * 1024 * 1024) rewrite(file, snapshot);
+        if (damaged || Files.exists(file) && Files.size(file) > compactAt) {
+            List<List<String>> records = new ArrayList<>();
+            synchronized (lock) {
+                snapshot.accept(records::add);
+            }
+            rewrite(file, records);
+        }
         boolean created = !Files.exists(file);
-        Journal journal = new Journal(file);
+        Journal journal = new Journal(file, lock, snapshot, compactAt);
         if (created) Durable.syncDirectory(file.getParent()); // the new file's name is durable too
         return journal;
     }
@@ -104,26 +130,21 @@ final class Journal implements AutoCloseable {
         return lines;
     }
 
-    /** Replaces the file with a snapshot, atomically: temp file, fsync, rename, fsync the directory. */
-    private static void rewrite(Path file, Consumer<Consumer<List<String>>> snapshot) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            List<byte[]> lines = new ArrayList<>();
-            snapshot.accept(record -> lines.add(encode(record)));
-            for (byte[] line : lines) out.write(ByteBuffer.wrap(line));
-            out.force(true);
-        }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        Durable.syncDirectory(file.getParent());
+    /** Replaces the file with {@code records}, atomically; returns its new size. */
+    private static long rewrite(Path file, List<List<String>> records) throws IOException {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        for (List<String> record : records) all.writeBytes(encode(record));
+        Durable.write(file, all.toByteArray());
+        return all.size();
     }
 
-    /** Appends a record; completes once it is on disk. */
+    /** Appends a record; completes once it is on disk. Call it under the lock the change was made under. */
     CompletableFuture<Void> append(List<String> record) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        if (closed) {
-            done.completeExceptionally(new IOException("the journal is closed"));
-        } else {
-            queue.add(new Pending(encode(record), done));
+        byte[] line = encode(record);
+        synchronized (lock) {
+            if (closed) done.completeExceptionally(new IOException("the journal is closed"));
+            else queue.add(new Pending(++appended, line, done));
         }
         return done;
     }
@@ -136,33 +157,86 @@ final class Journal implements AutoCloseable {
                 if (first == null) continue;
                 batch.add(first);
                 queue.drainTo(batch);
-                int size = batch.stream().mapToInt(p -> p.line.length).sum();
-                ByteBuffer all = ByteBuffer.allocate(size);
-                batch.forEach(p -> all.put(p.line));
-                all.flip();
-                while (all.hasRemaining()) channel.write(all);
-                channel.force(false);
-                batch.forEach(p -> p.done.complete(null));
-            } catch (IOException e) {
-                LOG.error("{}: cannot write: {}", file, e.toString());
-                batch.forEach(p -> p.done.completeExceptionally(e));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
+            try {
+                write(batch);
+                batch.forEach(p -> p.done.complete(null));
+            } catch (IOException e) {
+                LOG.error("{}: cannot write: {}", file, e.toString());
+                batch.forEach(p -> p.done.completeExceptionally(e));
+            }
             batch.clear();
+            if (compactAfter <= channelSize()) compact();
         }
+    }
+
+    /** Writes the records the snapshot does not hold already, and syncs them. */
+    private void write(List<Pending> batch) throws IOException {
+        ByteArrayOutputStream lines = new ByteArrayOutputStream();
+        for (Pending p : batch) {
+            if (p.number > inSnapshot) lines.writeBytes(p.line);
+        }
+        if (lines.size() == 0) return;
+        if (channel == null) channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        ByteBuffer all = ByteBuffer.wrap(lines.toByteArray());
+        while (all.hasRemaining()) channel.write(all);
+        channel.force(false);
+    }
+
+    private long channelSize() {
+        try {
+            return channel == null ? 0 : channel.size();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /** Replaces the file by a snapshot of the state; on failure the file goes on growing, and it is tried again later. */
+    private void compact() {
+        List<List<String>> records = new ArrayList<>();
+        long covered;
+        synchronized (lock) {
+            covered = appended;
+            snapshot.accept(records::add);
+        }
+        long before = channelSize(), size;
+        try {
+            size = rewrite(file, records);
+        } catch (IOException e) {
+            compactAfter = before + compactAt;
+            LOG.error("{}: cannot compact ({}); it goes on growing, and will be compacted again later", file, e.toString());
+            return;
+        }
+        // The snapshot is the file now: what it holds is never written again, and the old file's channel not used.
+        inSnapshot = covered;
+        compactAfter = Math.max(compactAt, 2 * size);
+        closeChannel();
+        LOG.info("{}: compacted from {} to {} bytes ({} records)", file, before, size, records.size());
+    }
+
+    private void closeChannel() {
+        try {
+            if (channel != null) channel.close();
+        } catch (IOException e) {
+            LOG.warn("{}: {}", file, e.toString());
+        }
+        channel = null;
     }
 
     @Override
     public void close() throws IOException {
-        closed = true;
+        synchronized (lock) {
+            closed = true;
+        }
         try {
             writer.join(5000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        channel.close();
+        closeChannel();
     }
 
     static byte[] encode(List<String> record) {

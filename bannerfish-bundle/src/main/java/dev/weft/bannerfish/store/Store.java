@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Bannerfish's data in one directory: banners, their images, impressions and clicks per day,
- * and admin accounts. Every change is a journal record; a change is acknowledged (its future
- * completes) only once it is on disk, so a kill -9 loses nothing acknowledged. One process at a
+ * and admin accounts. Every change is a journal record, appended under this store's lock with
+ * the change itself (see {@link Journal}); a change is acknowledged (its future completes) only
+ * once it is on disk, so a kill -9 loses nothing acknowledged. One process at a
  * time owns the directory (a lock file), so two servers never write the same journal.
  */
 public final class Store implements AutoCloseable {
@@ -42,7 +43,7 @@ public final class Store implements AutoCloseable {
     private final Journal journal;
     private int nextId = 1;
 
-    private Store(Path dir) throws IOException {
+    private Store(Path dir, long compactAt) throws IOException {
         this.dir = dir;
         Files.createDirectories(dir.resolve("images"));
         this.lockFile = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -57,7 +58,7 @@ public final class Store implements AutoCloseable {
             throw new IOException(dir + " is in use by another Bannerfish (its lock file is held)");
         }
         try {
-            this.journal = Journal.open(dir.resolve("journal"), this::replay, this::snapshot);
+            this.journal = Journal.open(dir.resolve("journal"), this, this::replay, this::snapshot, compactAt);
         } catch (IOException | RuntimeException e) {
             lockFile.close();
             throw e;
@@ -66,7 +67,12 @@ public final class Store implements AutoCloseable {
     }
 
     public static Store open(Path dir) throws IOException {
-        return new Store(dir);
+        return new Store(dir, Journal.COMPACT_AT);
+    }
+
+    /** With the journal compacted once it holds {@code compactAt} bytes, for tests. */
+    static Store open(Path dir, long compactAt) throws IOException {
+        return new Store(dir, compactAt);
     }
 
     public Path directory() {
@@ -165,11 +171,13 @@ public final class Store implements AutoCloseable {
 
     public CompletableFuture<Void> remove(int id) {
         Banner gone;
+        CompletableFuture<Void> written;
         synchronized (this) {
             gone = banners.remove(id);
             if (gone == null) return CompletableFuture.failedFuture(new IllegalArgumentException("no banner " + id));
+            written = journal.append(List.of("delete", String.valueOf(id)));
         }
-        return journal.append(List.of("delete", String.valueOf(id))).thenRun(() -> deleteImage(gone.image()));
+        return written.thenRun(() -> deleteImage(gone.image()));
     }
 
     /** An impression, counted for today. */
@@ -187,16 +195,16 @@ public final class Store implements AutoCloseable {
         String hash = Passwords.hash(password);
         synchronized (this) {
             accounts.put(user, hash);
+            return journal.append(List.of("account", user, hash));
         }
-        return journal.append(List.of("account", user, hash));
     }
 
     private CompletableFuture<Void> count(int id, LocalDate day, Stats add, String kind) {
         synchronized (this) {
             if (!banners.containsKey(id)) return CompletableFuture.failedFuture(new IllegalArgumentException("no banner " + id));
             stats.computeIfAbsent(id, k -> new TreeMap<>()).merge(day, add, Stats::plus);
+            return journal.append(List.of(kind, String.valueOf(id), day.toString()));
         }
-        return journal.append(List.of(kind, String.valueOf(id), day.toString()));
     }
 
     private Banner saveImage(int id, byte[] image, Images.Info info, String target, String alt, int weight, LocalDate start, LocalDate end, boolean on) {
@@ -213,8 +221,8 @@ public final class Store implements AutoCloseable {
     private CompletableFuture<Banner> write(Banner b) {
         synchronized (this) {
             banners.put(b.id(), b);
+            return journal.append(record(b)).thenApply(done -> b);
         }
-        return journal.append(record(b)).thenApply(done -> b);
     }
 
     private static List<String> record(Banner b) {

@@ -174,6 +174,51 @@ public class StoreTest {
     }
 
     @Test
+    public void theJournalIsCompactedWhileItIsWrittenAndEveryCountStaysExact() throws Exception {
+        Path dir = tmp.getRoot().toPath();
+        long compactAt = 16 * 1024;
+        int threads = 4, each = 5_000;
+        int a, b;
+        long largest = 0;
+        try (Store store = Store.open(dir, compactAt)) {
+            a = store.add(PNG, "https://a.example/", "a", 1, null, null).get().id();
+            b = store.add(PNG, "https://b.example/", "b", 1, null, null).get().id();
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+            List<java.util.concurrent.Future<?>> counting = new java.util.ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                counting.add(pool.submit(() -> {
+                    List<java.util.concurrent.CompletableFuture<Void>> acks = new java.util.ArrayList<>();
+                    for (int i = 0; i < each; i++) {
+                        acks.add(store.shown(a, TODAY.plusDays(i % 3)));
+                        if (i % 10 == thread) acks.add(store.clicked(b, TODAY));
+                        if (acks.size() >= 64) {
+                            acks.forEach(java.util.concurrent.CompletableFuture::join);
+                            acks.clear();
+                        }
+                    }
+                    acks.forEach(java.util.concurrent.CompletableFuture::join);
+                    return null;
+                }));
+            }
+            while (!counting.stream().allMatch(java.util.concurrent.Future::isDone)) {
+                largest = Math.max(largest, Files.size(dir.resolve("journal")));
+                Thread.sleep(1);
+            }
+            for (java.util.concurrent.Future<?> f : counting) f.get();
+            pool.shutdown();
+            assertEquals(new Stats(threads * each, 0), store.total(a));
+            assertEquals(new Stats(0, threads * each / 10), store.total(b));
+        }
+        assertTrue("the journal stayed small: " + largest + " bytes at most", largest < 4 * compactAt);
+        try (Store store = Store.open(dir, compactAt)) {
+            assertEquals("exact after a reopen", new Stats(threads * each, 0), store.total(a));
+            assertEquals(threads * ((each + 2) / 3), store.daily(a).get(TODAY).impressions());
+            assertEquals(new Stats(0, threads * each / 10), store.total(b));
+        }
+    }
+
+    @Test
     public void oneStoreAtATimeInADirectory() throws Exception {
         try (Store store = Store.open(tmp.getRoot().toPath())) {
             store.add(PNG, "https://a.example/", "a", 1, null, null).get();
