@@ -39,7 +39,8 @@ final class CgiExchange {
     private final CompletableFuture<String> stderr = new CompletableFuture<>();
     private Process process;
     private ScheduledFuture<?> timeout;
-    private ScheduledFuture<?> watch;
+    /** The client's connection as the kernel sees it, or null: {@link CgiRunner} looks every second. */
+    private ClientWatch client;
     private boolean answered;
     private volatile boolean killed;
     /** A local redirect handed the request to the site: no longer ours to answer or abort. */
@@ -92,17 +93,12 @@ final class CgiExchange {
                 fail("cannot start it: " + e.getMessage());
                 return;
             }
+            client = ClientWatch.of(request);
             runner.running.add(this);
             timeout = runner.timer.schedule(this::timedOut, runner.settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
             request.notifyFinish().whenComplete((done, error) -> {
                 if (error != null) clientGone();
             });
-            ClientWatch client = ClientWatch.of(request);
-            if (client != null) {
-                watch = runner.timer.scheduleWithFixedDelay(() -> {
-                    if (client.clientHungUp()) clientGone();
-                }, 1, 1, TimeUnit.SECONDS);
-            }
             runner.pipes.execute(() -> feed(body));
             runner.pipes.execute(this::collectStderr);
             readOutput(process.getInputStream());
@@ -151,6 +147,11 @@ final class CgiExchange {
         } catch (CompletionException | CancellationException e) {
             clientGone();
         }
+    }
+
+    /** Whether its client has hung up, by the connections in CLOSE_WAIT now ({@link ClientWatch#closeWaiting()}). */
+    void checkClient(java.util.Set<String> closeWaiting) {
+        if (client != null && client.hungUp(closeWaiting)) clientGone();
     }
 
     private synchronized void clientGone() {
@@ -319,6 +320,5 @@ final class CgiExchange {
         }
         runner.running.remove(this);
         if (timeout != null) timeout.cancel(false);
-        if (watch != null) watch.cancel(false);
     }
 }

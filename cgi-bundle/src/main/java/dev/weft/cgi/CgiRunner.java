@@ -12,11 +12,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Starts and watches CGI processes: the threads that pump their pipes (blocking pipes need a
@@ -29,6 +32,7 @@ import org.osgi.service.component.annotations.Modified;
  */
 @Component(service = CgiRunner.class, configurationPid = CgiConfig.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
 public final class CgiRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(CgiRunner.class);
     final ExecutorService pipes = Executors.newCachedThreadPool(daemon("weft-cgi"));
     final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("weft-cgi-timeout"));
     /** Put before every script's command: a new session, where {@code setsid} exists. */
@@ -37,10 +41,25 @@ public final class CgiRunner {
     final Set<CgiExchange> running = ConcurrentHashMap.newKeySet();
     volatile CgiSettings settings = CgiSettings.DEFAULT;
 
+    public CgiRunner() {
+        timer.scheduleWithFixedDelay(this::checkClients, 1, 1, TimeUnit.SECONDS);
+    }
+
     @Activate
     @Modified
     void configure(CgiConfig config) {
         settings = new CgiSettings(Duration.ofSeconds(config.timeout()), config.passAuthorization(), config.path());
+    }
+
+    /** Stops the scripts whose clients have hung up: one look at the kernel's tables for all of them. */
+    private void checkClients() {
+        if (running.isEmpty()) return;
+        try {
+            Set<String> closeWaiting = ClientWatch.closeWaiting();
+            running.forEach(run -> run.checkClient(closeWaiting));
+        } catch (RuntimeException e) { // else the timer would never run this again
+            LOG.warn("cannot check for clients that hung up: {}", e.toString());
+        }
     }
 
     void run(CGIScript script, Request request) {

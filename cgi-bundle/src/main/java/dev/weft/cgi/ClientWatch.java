@@ -6,7 +6,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Whether the client of a request has hung up while its script is silent. Jetty reads a
@@ -35,18 +37,24 @@ final class ClientWatch {
                 entry6(local.getAddress(), local.getPort()) + " " + entry6(remote.getAddress(), remote.getPort())));
     }
 
-    boolean clientHungUp() {
+    /** The connections in CLOSE_WAIT now, as "local remote" in the tables' form: one read serves every watch. */
+    static Set<String> closeWaiting() {
+        Set<String> found = new HashSet<>();
         for (Path table : TABLES) {
             try {
                 for (String line : Files.readAllLines(table)) {
                     String[] f = line.trim().split("\\s+");
-                    if (f.length > 3 && keys.contains(f[1] + " " + f[2])) return f[3].equals(CLOSE_WAIT);
+                    if (f.length > 3 && f[3].equals(CLOSE_WAIT)) found.add(f[1] + " " + f[2]);
                 }
             } catch (IOException e) {
                 // no such table (no IPv6): the other one
             }
         }
-        return false;
+        return found;
+    }
+
+    boolean hungUp(Set<String> closeWaiting) {
+        return keys.stream().anyMatch(closeWaiting::contains);
     }
 
     /** /proc/net/tcp's form: the address as a host-order (little-endian) word, then the port. */

@@ -266,13 +266,24 @@ public class CgiTest {
     public void aClientThatLeavesBeforeTheScriptSaysAnythingKillsIt() throws Exception {
         String marker = "weft" + UUID.randomUUID().toString().substring(0, 8);
         script("quiet.cgi", "#!/bin/sh\nexec sh -c 'sleep 30; :' " + marker + "\n");
-        try (Http.Conn c = site.http().open()) {
-            c.out.write("GET /www/quiet.cgi HTTP/1.1\r\nHost: x\r\n\r\n".getBytes());
-            c.out.flush();
-            Await.until(Duration.ofSeconds(5), "the script to run", () -> processesNamed(marker) == 1);
+        try (Http.Conn staying = site.http().open()) {
+            staying.out.write("GET /www/quiet.cgi HTTP/1.1\r\nHost: x\r\n\r\n".getBytes());
+            staying.out.flush();
+            try (Http.Conn a = site.http().open(); Http.Conn b = site.http().open()) {
+                for (Http.Conn c : List.of(a, b)) {
+                    c.out.write("GET /www/quiet.cgi HTTP/1.1\r\nHost: x\r\n\r\n".getBytes());
+                    c.out.flush();
+                }
+                Await.until(Duration.ofSeconds(5), "the scripts to run", () -> processesNamed(marker) == 3);
+            }
+            long closed = System.nanoTime();
+            Await.until(Duration.ofSeconds(5), "the two silent scripts whose clients left to be killed", () -> processesNamed(marker) == 1);
+            assertTrue("killed " + (System.nanoTime() - closed) / 1_000_000 + " ms after the clients left", (System.nanoTime() - closed) < 5_000_000_000L);
+            Thread.sleep(1500); // two more looks at the clients: the one still there keeps its script
+            assertEquals(1, processesNamed(marker));
         }
         long closed = System.nanoTime();
-        Await.until(Duration.ofSeconds(5), "the silent script to be killed", () -> processesNamed(marker) == 0);
+        Await.until(Duration.ofSeconds(5), "the last silent script to be killed", () -> processesNamed(marker) == 0);
         assertTrue("killed " + (System.nanoTime() - closed) / 1_000_000 + " ms after the client left", (System.nanoTime() - closed) < 5_000_000_000L);
         assertNoZombies();
     }
