@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -150,7 +151,7 @@ final class CgiExchange {
     }
 
     /** Whether its client has hung up, by the connections in CLOSE_WAIT now ({@link ClientWatch#closeWaiting()}). */
-    void checkClient(java.util.Set<String> closeWaiting) {
+    void checkClient(Set<String> closeWaiting) {
         if (client != null && client.hungUp(closeWaiting)) clientGone();
     }
 
