@@ -120,7 +120,7 @@ public final class MountTable implements Resource {
         }
         MountPoint root = points.get(ROOT);
         if (root == null) return ErrorPage.notFound();
-        Resource resource = root.current();
+        Resource resource = root.serve(request);
         if (resource == null) {
             pushBack(request, 1);
             return resolve(root, request, 0);
@@ -144,7 +144,7 @@ public final class MountTable implements Resource {
      * segments without it.
      */
     private Resource resolve(MountPoint point, Request request, int consumed) {
-        Resource resource = point.current();
+        Resource resource = point.serve(request);
         if (resource != null) return resource;
         if (point.waiting()) {
             return point.holder(timer, () -> {
@@ -162,7 +162,7 @@ public final class MountTable implements Resource {
     @Override
     public void render(Request request) throws Exception {
         MountPoint root = points.get(ROOT);
-        Resource resource = root == null ? null : root.current();
+        Resource resource = root == null ? null : root.serve(request);
         if (resource == null) ErrorPage.notFound().render(request);
         else resource.render(request);
     }
