@@ -102,23 +102,32 @@ public class MountTableTest {
         assertEquals("200 v2/x pre=[app, x] post=[]", waiting.get(10, TimeUnit.SECONDS));
     }
 
+    /** Resources that answer once {@code release} completes, for requests in flight when their mount goes. */
+    static final class Slow {
+        final CompletableFuture<Void> release = new CompletableFuture<>();
+        final java.util.concurrent.CountDownLatch rendering = new java.util.concurrent.CountDownLatch(1);
+
+        Resource answering(java.util.function.Supplier<String> body) {
+            return new Resource.Abstract() {
+                @Override
+                public boolean isNonBlocking(Request request) {
+                    return true;
+                }
+
+                @Override
+                protected void renderGet(Request r) {
+                    rendering.countDown();
+                    release.thenRun(() -> r.finish(body.get().getBytes(StandardCharsets.UTF_8)));
+                }
+            };
+        }
+    }
+
     @Test
     public void aResourceThatGoesFirstFinishesTheRequestsItServes() throws Exception {
-        CompletableFuture<Void> release = new CompletableFuture<>();
-        java.util.concurrent.CountDownLatch rendering = new java.util.concurrent.CountDownLatch(1);
+        Slow slow = new Slow();
         java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
-        table.mount("/app", new Resource.Abstract() { // answers later, and only while its "bundle" runs
-            @Override
-            public boolean isNonBlocking(Request request) {
-                return true;
-            }
-
-            @Override
-            protected void renderGet(Request r) {
-                rendering.countDown();
-                release.thenRun(() -> r.finish((stopped.get() ? "stopped" : "v1").getBytes(StandardCharsets.UTF_8)));
-            }
-        });
+        table.mount("/app", slow.answering(() -> stopped.get() ? "stopped" : "v1")); // only while its "bundle" runs
         CompletableFuture<String> inFlight = CompletableFuture.supplyAsync(() -> {
             try {
                 return get("/app");
@@ -126,44 +135,32 @@ public class MountTableTest {
                 throw new RuntimeException(e);
             }
         });
-        assertTrue(rendering.await(5, TimeUnit.SECONDS));
+        assertTrue(slow.rendering.await(5, TimeUnit.SECONDS));
         CompletableFuture<Void> unmounted = CompletableFuture.runAsync(() -> {
             table.unmount("/app", 5000, null);
             stopped.set(true); // what its bundle does once the resource has gone: stop
         });
         Thread.sleep(300); // a while: unmounting must not end while the request is served
         assertTrue("unmounting waits for the request it serves", !unmounted.isDone());
-        release.complete(null);
+        slow.release.complete(null);
         unmounted.get(5, TimeUnit.SECONDS);
         assertEquals("200 v1", inFlight.get(5, TimeUnit.SECONDS));
     }
 
     @Test
     public void aRequestThatOutlastsTheDrainDoesNotHoldTheResourceForever() throws Exception {
-        CompletableFuture<Void> release = new CompletableFuture<>();
-        java.util.concurrent.CountDownLatch rendering = new java.util.concurrent.CountDownLatch(1);
-        table.mount("/app", new Resource.Abstract() {
-            @Override
-            public boolean isNonBlocking(Request request) {
-                return true;
-            }
-
-            @Override
-            protected void renderGet(Request r) {
-                rendering.countDown();
-                release.thenRun(() -> r.finish("late".getBytes(StandardCharsets.UTF_8))); // long after the drain
-            }
-        });
+        Slow slow = new Slow();
+        table.mount("/app", slow.answering(() -> "late")); // long after the drain
         try (Http.Conn hanging = site.http().open()) {
             hanging.out.write("GET /app HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
             hanging.out.flush();
-            assertTrue(rendering.await(5, TimeUnit.SECONDS));
+            assertTrue(slow.rendering.await(5, TimeUnit.SECONDS));
             long start = System.nanoTime();
             table.unmount("/app", 0, null);
             long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             assertTrue("waited " + ms + " ms", ms >= MountPoint.DRAIN_MILLIS - 100 && ms < MountPoint.DRAIN_MILLIS + 1000);
         } finally {
-            release.complete(null);
+            slow.release.complete(null);
         }
     }
 
