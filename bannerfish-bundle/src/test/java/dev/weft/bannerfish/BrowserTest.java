@@ -62,6 +62,9 @@ public class BrowserTest {
         Files.writeString(pages.resolve("landed.html"), "<!DOCTYPE html><title>landed</title><p id=\"landed\">the advertiser's page</p>");
         Files.writeString(pages.resolve("news.html"), "<!DOCTYPE html><title>news</title><h1>Some news</h1>\n"
                 + "<script src=\"http://127.0.0.1:" + bannerfish.server.port() + "/bannerfish/embed.js\" data-rotate=\"2\"></script>");
+        // The click on a page whose banner stays: on news.html it is replaced every 2 s, and a click can land in between.
+        Files.writeString(pages.resolve("still.html"), "<!DOCTYPE html><title>still</title><h1>Still news</h1>\n"
+                + "<script src=\"http://127.0.0.1:" + bannerfish.server.port() + "/bannerfish/embed.js\" data-rotate=\"off\"></script>");
         Path image = tmp.getRoot().toPath().resolve("fish.png");
         Files.write(image, ImagesTest.encode("png", 468, 60));
         Path svg = tmp.getRoot().toPath().resolve("fish.svg.png");
@@ -88,6 +91,8 @@ public class BrowserTest {
             browser.open(other + "/news.html");
             browser.find("div.bannerfish a img[alt='Fresh fish'][width='468']");
             Await.until(Duration.ofSeconds(10), "embed.js to rotate (every 2 s)", () -> store.total(banner.id()).impressions() >= 3);
+            browser.open(other + "/still.html");
+            browser.find("div.bannerfish a img[alt='Fresh fish']");
             browser.click("div.bannerfish a");
             Await.until(Duration.ofSeconds(10), "the advertiser's page", () -> browser.url().equals(other + "/landed.html"));
             assertEquals(1, store.total(banner.id()).clicks());
