@@ -7,8 +7,10 @@ import dev.weft.core.api.ErrorPage;
 import dev.weft.core.api.Request;
 import dev.weft.core.api.Resource;
 import dev.weft.core.site.SiteRule;
+import dev.weft.testkit.Await;
 import dev.weft.testkit.Http;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.After;
@@ -136,14 +138,16 @@ public class MountTableTest {
             }
         });
         assertTrue(slow.rendering.await(5, TimeUnit.SECONDS));
-        CompletableFuture<Void> unmounted = CompletableFuture.runAsync(() -> {
+        Thread unmounting = new Thread(() -> {
             table.unmount("/app", 5000, null);
             stopped.set(true); // what its bundle does once the resource has gone: stop
         });
-        Thread.sleep(300); // a while: unmounting must not end while the request is served
-        assertTrue("unmounting waits for the request it serves", !unmounted.isDone());
+        unmounting.start();
+        Await.until(Duration.ofSeconds(5), "the unmount to wait or end",
+                () -> unmounting.getState() == Thread.State.TIMED_WAITING || !unmounting.isAlive());
+        assertTrue("unmounting waits for the request it serves", unmounting.isAlive());
         slow.release.complete(null);
-        unmounted.get(5, TimeUnit.SECONDS);
+        unmounting.join(5000);
         assertEquals("200 v1", inFlight.get(5, TimeUnit.SECONDS));
     }
 
