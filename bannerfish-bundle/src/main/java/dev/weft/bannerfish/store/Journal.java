@@ -48,8 +48,8 @@ final class Journal implements AutoCloseable {
     private FileChannel channel; // the writer's once started; null when it must be opened again
     /** Records appended so far (under {@code lock}); the last one the file's snapshot holds (the writer's). */
     private long appended, inSnapshot;
-    /** The file's size at which it is next compacted (the writer's). */
-    private long compactAfter;
+    /** The file's size, and the size at which it is next compacted (the writer's). */
+    private long size, compactAfter;
     private volatile boolean closed;
 
     private Journal(Path file, Object lock, Consumer<Consumer<List<String>>> snapshot, long compactAt) throws IOException {
@@ -58,7 +58,8 @@ final class Journal implements AutoCloseable {
         this.snapshot = snapshot;
         this.compactAt = compactAt;
         this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-        this.compactAfter = Math.max(compactAt, 2 * channel.size());
+        this.size = channel.size();
+        this.compactAfter = Math.max(compactAt, 2 * size);
         this.writer = new Thread(this::writeLoop, "bannerfish-journal");
         writer.setDaemon(true);
         writer.start();
@@ -169,7 +170,7 @@ final class Journal implements AutoCloseable {
                 batch.forEach(p -> p.done.completeExceptionally(e));
             }
             batch.clear();
-            if (compactAfter <= channelSize()) compact();
+            if (compactAfter <= size) compact();
         }
     }
 
@@ -182,16 +183,8 @@ final class Journal implements AutoCloseable {
         if (lines.size() == 0) return;
         if (channel == null) channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
         ByteBuffer all = ByteBuffer.wrap(lines.toByteArray());
-        while (all.hasRemaining()) channel.write(all);
+        while (all.hasRemaining()) size += channel.write(all);
         channel.force(false);
-    }
-
-    private long channelSize() {
-        try {
-            return channel == null ? 0 : channel.size();
-        } catch (IOException e) {
-            return 0;
-        }
     }
 
     /** Replaces the file by a snapshot of the state; on failure the file goes on growing, and it is tried again later. */
@@ -202,7 +195,7 @@ final class Journal implements AutoCloseable {
             covered = appended;
             snapshot.accept(records::add);
         }
-        long before = channelSize(), size;
+        long before = size;
         try {
             size = rewrite(file, records);
         } catch (IOException e) {
