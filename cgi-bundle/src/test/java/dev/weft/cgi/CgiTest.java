@@ -372,8 +372,15 @@ public class CgiTest {
     }
 
     /** Processes whose command line mentions the marker. */
+    /**
+     * Processes whose command line holds {@code marker}, not counting the copy a shell is for the
+     * moment between forking a command (its {@code sleep}) and running it.
+     */
     static long processesNamed(String marker) {
-        return ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains(marker)).count();
+        return ProcessHandle.allProcesses().filter(p -> {
+            String command = p.info().commandLine().orElse("");
+            return command.contains(marker) && p.parent().flatMap(parent -> parent.info().commandLine()).filter(command::equals).isEmpty();
+        }).count();
     }
 
     /** No child of this JVM is left a zombie ({@code ps} state Z). */
